@@ -1,0 +1,229 @@
+"""Frozen, validated configuration: one dataclass per stage, nested under :class:`Config`.
+
+Every default is a named constant with the observation behind it. Numbers measured on the seeds
+(``seeds/gold.json``) are quoted so a change can be checked against them; the seeds are examples,
+so each threshold also sits where the shared development data (``../shared/data``) agrees.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import asdict, dataclass, field, fields, replace
+from typing import Any
+
+from .errors import ConfigError
+
+__all__ = [
+    "STAGE_ORDER",
+    "BoilerplateConfig",
+    "Config",
+    "CorpusConfig",
+    "DuplicateConfig",
+    "HtmlConfig",
+    "OfftopicConfig",
+]
+
+#: The stages in the order they run. Boilerplate first (a repeated "2 min read" is boilerplate, not
+#: a duplicate); duplicates before off-topic (repeats would inflate a block's coherence).
+STAGE_ORDER = ("boilerplate", "duplicates", "corpus", "offtopic")
+
+# -- duplicates within a document ------------------------------------------------------------------
+#: Word n-gram size for within-document comparison. Bigrams: an edited copy in the seeds (a typo,
+#: a changed phrase) keeps 0.68 of its bigrams in the original but only 0.36 of its 5-grams.
+DUP_NGRAM = 2
+#: A block whose bigrams are at least this much contained in earlier blocks is a copy. Seeds: true
+#: copies >= 0.68 (edited) and 0.94 (two paragraphs fused); genuine paragraphs <= 0.32.
+DUP_CONTAINMENT = 0.5
+#: LSH candidate threshold (Jaccard). Low on purpose: candidates are verified exactly, so the LSH
+#: only has to not miss an edited copy (bigram Jaccard 0.35 in the seeds).
+DUP_LSH_THRESHOLD = 0.2
+#: Shorter blocks are compared exactly (normalised text equal) and never by near-duplicate rules:
+#: with a handful of bigrams one changed word moves the containment by 20% or more.
+DUP_MIN_WORDS_NEAR = 8
+#: A near copy must share at least this many bigrams with its sources, whatever the containment:
+#: short templated lines ("The council discussed the X at length on Monday evening, residents
+#: said.") share 8 of 11 bigrams and are different items, while the seeds' shortest edited copy
+#: shares 15.
+DUP_MIN_SHARED = 10
+#: Exact repeats shorter than this are left alone: "Yes", "Reply", table cells repeat legitimately.
+DUP_MIN_WORDS_EXACT = 3
+
+# -- duplicates across documents (corpus mode) -----------------------------------------------------
+#: Word 5-grams, the usual choice for near-duplicate documents (Broder 1997; datatrove).
+CORPUS_NGRAM = 5
+#: Estimated Jaccard at or above which a paragraph is a copy of an earlier document's paragraph.
+CORPUS_JACCARD = 0.7
+#: Share of a paragraph's words found in earlier documents' sentences for it to count as a
+#: (possibly truncated) copy. Seeds: truncated copy 1.0; a genuine lede that paraphrases a wire
+#: caption elsewhere reaches 0.68 (3-gram containment).
+CORPUS_CONTAINMENT = 0.85
+#: Paragraphs shorter than this are not matched across documents (a short sentence such as "No
+#: other details were immediately available." recurs in unrelated articles).
+CORPUS_MIN_WORDS = 6
+
+# -- off-topic insertions ----------------------------------------------------------------------------
+#: Below this cosine similarity to the rest of the document a block counts as incoherent.
+OFFTOPIC_COHERENCE = 0.08
+#: Score at or above which a block is an off-topic insertion (sum of signal weights).
+OFFTOPIC_SCORE = 1.0
+
+#: Fixed-point passes: stages run again on the kept blocks until nothing more is removed (so that
+#: cleaning the clean text changes nothing). Two passes suffice on every document seen so far.
+MAX_PASSES = 4
+
+
+def _check_unit(name: str, value: float) -> None:
+    if not isinstance(value, (int, float)) or isinstance(value, bool) or not 0.0 <= value <= 1.0:
+        raise ConfigError(f"{name} must be a number between 0 and 1, got {value!r}.")
+
+
+def _check_int(name: str, value: int, lo: int, hi: int | None = None) -> None:
+    if not isinstance(value, int) or isinstance(value, bool) or value < lo or (hi is not None and value > hi):
+        bound = f">= {lo}" if hi is None else f"between {lo} and {hi}"
+        raise ConfigError(f"{name} must be an integer {bound}, got {value!r}.")
+
+
+@dataclass(frozen=True, kw_only=True)
+class BoilerplateConfig:
+    """Local rules for bylines, reading times, datelines, captions, prompts, labels, notices."""
+
+    enabled: bool = True
+    #: A line of at most this many words before the headline, without sentence punctuation, is a
+    #: section label or kicker ("World Media", "Opinion").
+    max_label_words: int = 3
+
+    def __post_init__(self) -> None:
+        _check_int("boilerplate.max_label_words", self.max_label_words, 0, 10)
+
+
+@dataclass(frozen=True, kw_only=True)
+class DuplicateConfig:
+    """Exact and near-duplicate paragraphs within one document (MinHash + LSH, verified exactly)."""
+
+    enabled: bool = True
+    ngram: int = DUP_NGRAM
+    containment: float = DUP_CONTAINMENT
+    lsh_threshold: float = DUP_LSH_THRESHOLD
+    min_words_near: int = DUP_MIN_WORDS_NEAR
+    min_words_exact: int = DUP_MIN_WORDS_EXACT
+    min_shared: int = DUP_MIN_SHARED
+    num_perm: int = 128
+
+    def __post_init__(self) -> None:
+        _check_int("duplicates.ngram", self.ngram, 1, 10)
+        _check_unit("duplicates.containment", self.containment)
+        _check_unit("duplicates.lsh_threshold", self.lsh_threshold)
+        _check_int("duplicates.min_words_near", self.min_words_near, 1)
+        _check_int("duplicates.min_words_exact", self.min_words_exact, 1)
+        _check_int("duplicates.min_shared", self.min_shared, 1)
+        _check_int("duplicates.num_perm", self.num_perm, 16, 1024)
+
+
+@dataclass(frozen=True, kw_only=True)
+class CorpusConfig:
+    """Paragraphs that recur across documents; the first copy in input order survives."""
+
+    enabled: bool = True
+    ngram: int = CORPUS_NGRAM
+    jaccard: float = CORPUS_JACCARD
+    containment: float = CORPUS_CONTAINMENT
+    min_words: int = CORPUS_MIN_WORDS
+    num_perm: int = 128
+    seed: int = 1
+    #: Persistent index (``seen.db`` for SQLite, ``redis://host:port/db``); None keeps it in memory.
+    index: str | None = None
+
+    def __post_init__(self) -> None:
+        _check_int("corpus.ngram", self.ngram, 1, 10)
+        _check_unit("corpus.jaccard", self.jaccard)
+        _check_unit("corpus.containment", self.containment)
+        _check_int("corpus.min_words", self.min_words, 1)
+        _check_int("corpus.num_perm", self.num_perm, 16, 1024)
+
+
+@dataclass(frozen=True, kw_only=True)
+class OfftopicConfig:
+    """Teasers of other articles: unrelated headline + blurb, a foreign lede at the end."""
+
+    enabled: bool = True
+    coherence: float = OFFTOPIC_COHERENCE
+    score: float = OFFTOPIC_SCORE
+
+    def __post_init__(self) -> None:
+        _check_unit("offtopic.coherence", self.coherence)
+        if not isinstance(self.score, (int, float)) or self.score <= 0:
+            raise ConfigError(f"offtopic.score must be a positive number, got {self.score!r}.")
+
+
+@dataclass(frozen=True, kw_only=True)
+class HtmlConfig:
+    """How ``html`` records become text (trafilatura)."""
+
+    include_tables: bool = True
+    include_comments: bool = False
+    favor: str = "balanced"
+
+    def __post_init__(self) -> None:
+        if self.favor not in ("balanced", "precision", "recall"):
+            raise ConfigError(f"html.favor must be 'balanced', 'precision' or 'recall', got {self.favor!r}.")
+
+
+@dataclass(frozen=True, kw_only=True)
+class Config:
+    """Everything that decides what the cleaner removes.
+
+    Args:
+        stages: Names of the stages to run, a subset of :data:`STAGE_ORDER` (they always run in
+            that order). ``corpus`` only acts in corpus mode (:meth:`dedupe.Cleaner.clean_many`).
+        max_passes: Upper bound on the fixed-point passes (see :data:`MAX_PASSES`).
+    """
+
+    stages: tuple[str, ...] = STAGE_ORDER
+    boilerplate: BoilerplateConfig = field(default_factory=BoilerplateConfig)
+    duplicates: DuplicateConfig = field(default_factory=DuplicateConfig)
+    corpus: CorpusConfig = field(default_factory=CorpusConfig)
+    offtopic: OfftopicConfig = field(default_factory=OfftopicConfig)
+    html: HtmlConfig = field(default_factory=HtmlConfig)
+    max_passes: int = MAX_PASSES
+
+    def __post_init__(self) -> None:
+        if isinstance(self.stages, str) or not all(isinstance(s, str) for s in self.stages):
+            raise ConfigError(
+                f"stages must be a tuple of stage names from {STAGE_ORDER}, got {self.stages!r}."
+            )
+        unknown = [s for s in self.stages if s not in STAGE_ORDER]
+        if unknown:
+            raise ConfigError(f"unknown stage(s) {unknown}; choose from {', '.join(STAGE_ORDER)}.")
+        object.__setattr__(self, "stages", tuple(s for s in STAGE_ORDER if s in self.stages))
+        _check_int("max_passes", self.max_passes, 1, 20)
+        for f in ("boilerplate", "duplicates", "corpus", "offtopic", "html"):
+            expected = {
+                "boilerplate": BoilerplateConfig,
+                "duplicates": DuplicateConfig,
+                "corpus": CorpusConfig,
+                "offtopic": OfftopicConfig,
+                "html": HtmlConfig,
+            }[f]
+            if not isinstance(getattr(self, f), expected):
+                raise ConfigError(
+                    f"{f} must be a {expected.__name__}, got {type(getattr(self, f)).__name__}."
+                )
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    def fingerprint(self) -> str:
+        """A short stable hash of every setting, written into outputs to trace a result to its settings."""
+        payload = json.dumps(self.to_dict(), sort_keys=True, default=list).encode()
+        return hashlib.sha1(payload).hexdigest()[:12]
+
+    def with_options(self, **options: Any) -> Config:
+        """A copy with top-level fields replaced; unknown names raise :class:`ConfigError`."""
+        names = {f.name for f in fields(self)}
+        unknown = sorted(set(options) - names)
+        if unknown:
+            raise ConfigError(f"unknown option(s) {unknown}; valid options are {sorted(names)}.")
+        if "stages" in options and options["stages"] is not None:
+            options["stages"] = tuple(options["stages"])
+        return replace(self, **options)

@@ -1,0 +1,52 @@
+"""Stopword lists and a cheap language guess, for stopword density and content-word vectors.
+
+The lists are jusText's (100 languages, built from Wikipedia), loaded lazily. The guess picks the
+list that covers most of a document's words among the commonest web languages; it only has to be
+good enough to tell function words from content words.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from functools import cache
+
+__all__ = ["guess_stoplist", "stoplist"]
+
+#: Languages tried by :func:`guess_stoplist`, commonest in web crawls first (ties go to the first).
+CANDIDATES = (
+    "English", "German", "French", "Spanish", "Italian", "Portuguese", "Dutch", "Polish",
+    "Swedish", "Danish", "Norwegian_Bokmal", "Finnish", "Czech", "Turkish", "Indonesian", "Russian",
+)  # fmt: skip
+
+#: Below this share of stopwords among a document's words no list is trusted (code, tables, CJK).
+MIN_COVERAGE = 0.05
+
+
+@cache
+def stoplist(language: str) -> frozenset[str]:
+    """jusText's stopword list for ``language`` (lower-cased), empty if jusText lacks it."""
+    import justext
+
+    try:
+        return frozenset(w.casefold().replace("’", "'") for w in justext.get_stoplist(language))
+    except ValueError:
+        return frozenset()
+
+
+def guess_stoplist(words: Iterable[str]) -> tuple[str | None, frozenset[str]]:
+    """The language among :data:`CANDIDATES` whose stopwords cover most of ``words``.
+
+    Returns ``(None, empty set)`` when no list covers at least :data:`MIN_COVERAGE` of the words.
+    """
+    ws = list(words)[:2000]
+    if not ws:
+        return None, frozenset()
+    best: tuple[float, str | None] = (0.0, None)
+    for lang in CANDIDATES:
+        sl = stoplist(lang)
+        cov = sum(w in sl for w in ws) / len(ws)
+        if cov > best[0]:
+            best = (cov, lang)
+    if best[1] is None or best[0] < MIN_COVERAGE:
+        return None, frozenset()
+    return best[1], stoplist(best[1])

@@ -1,0 +1,102 @@
+"""Stages: small named objects with one method, ``run(ctx)``, that attach decisions to blocks.
+
+A stage only looks at blocks no earlier stage removed, and never edits text. The registry maps the
+names used by the CLI (``--stages``), reports and statistics to the stage classes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from ..config import Config
+from ..lang import guess_stoplist
+from ..model import Block, Decision
+from ..text import words
+
+__all__ = ["REGISTRY", "Context", "Stage", "build_stages"]
+
+
+@dataclass
+class Context:
+    """One pass over one document: the blocks still in play and the decisions taken so far.
+
+    ``blocks[k].index`` is the block's index in the original document (evidence always refers to
+    original indices); ``k`` is its position in this pass.
+    """
+
+    doc_id: str
+    blocks: list[Block]
+    config: Config
+    corpus: Any = None
+    decisions: list[Decision | None] = field(default_factory=list)
+    _words: dict[int, list[str]] = field(default_factory=dict)
+    _stop: tuple[str | None, frozenset[str]] | None = None
+
+    def __post_init__(self) -> None:
+        if not self.decisions:
+            self.decisions = [None] * len(self.blocks)
+
+    def words(self, k: int) -> list[str]:
+        """Normalised words of the block at position ``k`` (cached)."""
+        w = self._words.get(k)
+        if w is None:
+            w = self._words[k] = words(self.blocks[k].text)
+        return w
+
+    @property
+    def language(self) -> str | None:
+        return self._stoplist()[0]
+
+    @property
+    def stopwords(self) -> frozenset[str]:
+        return self._stoplist()[1]
+
+    def _stoplist(self) -> tuple[str | None, frozenset[str]]:
+        if self._stop is None:
+            self._stop = guess_stoplist(w for k in range(len(self.blocks)) for w in self.words(k))
+        return self._stop
+
+    def alive(self) -> list[int]:
+        """Positions of the blocks no stage has removed yet."""
+        return [k for k, d in enumerate(self.decisions) if d is None]
+
+    def remove(self, k: int, reason: str, stage: str, **evidence: Any) -> None:
+        if self.decisions[k] is None:
+            self.decisions[k] = Decision(kept=False, reason=reason, stage=stage, evidence=evidence)
+
+
+class Stage(Protocol):
+    name: str
+
+    def run(self, ctx: Context) -> None: ...
+
+
+REGISTRY: dict[str, Callable[[Config], Stage]] = {}
+
+
+def register(name: str) -> Callable[[type], type]:
+    def deco(cls: type) -> type:
+        cls.name = name  # type: ignore[attr-defined]
+        REGISTRY[name] = cls
+        return cls
+
+    return deco
+
+
+def build_stages(config: Config, *, corpus: bool) -> list[Stage]:
+    """Instantiate the configured stages in order; ``corpus`` is left out unless in corpus mode."""
+    # Importing the stage modules registers them.
+    from . import boilerplate, duplicates, offtopic  # noqa: F401
+    from . import corpus as _corpus  # noqa: F401
+
+    out = []
+    for name in config.stages:
+        if name == "corpus" and not corpus:
+            continue
+        sub = getattr(config, name if name != "duplicates" else "duplicates", None)
+        if sub is not None and getattr(sub, "enabled", True) is False:
+            continue
+        out.append(REGISTRY[name](config))
+    return out

@@ -1,0 +1,264 @@
+"""Boilerplate: the lines a page template puts around an article.
+
+Context-free rules look at one block: its words, punctuation and shape. Each rule is a named
+pattern with the observation behind it; the reason (``boilerplate.<kind>``) and the rule name go
+into the evidence. The patterns cover several languages; none names a site, a person or a topic.
+
+Observations:
+- Reading-time lines are a number and a unit of time next to a word for reading ("2 min read",
+  "Lesezeit: 3 Minuten").
+- Datelines that stand alone are dates and times with a few function words ("14 April, 2019",
+  "Updated: 10:32 GMT"); a sentence that merely contains a date is not one.
+- Photo captions end with a credit naming a photographer or agency ("[AFP/Getty]", "/ AFP /",
+  "(Photo: Jane Doe/Reuters)") or use the position markers of captions ("(L)", "(2nd R)") or
+  describe a picture ("This handout picture ... shows").
+- Prompts ask the reader to act on the page (follow, share, subscribe, sign up, click) and name a
+  channel; they are short.
+- Section labels and kickers are one to three words above the headline, without sentence
+  punctuation ("World Media"); a few labels also appear inside the body ("Advertisement").
+- Translation notices and copyright lines say so in a fixed vocabulary.
+"""
+
+from __future__ import annotations
+
+import regex
+
+from ..config import Config
+from . import Context, register
+
+__all__ = ["BoilerplateStage", "classify_line"]
+
+_F = regex.IGNORECASE | regex.UNICODE | regex.VERSION1
+
+#: Every pattern below runs with this time limit (seconds); a pathological line is left alone.
+REGEX_TIMEOUT = 0.05
+
+# Units and words, several languages.
+_NUM = r"(?:\d{1,3}|one|two|three|four|five|six|seven|eight|nine|ten|eine?|zwei|drei|vier|fünf|un|une|deux|trois|uno|dos|tres)"
+_MIN = r"(?:min(?:ute)?s?|mins?\.?|minuten?|mn|minutos?|minuti|minuter|minutter|dk|perc)"
+_READ = r"(?:read(?:ing)?(?:\s+time)?|lesezeit|lesedauer|lecture|de\s+lecture|lectura|de\s+lectura|di\s+lettura|lettura|leestijd|lästid|okuma(?:\s+süresi)?|czytania|olvasás)"
+
+READING_TIME = regex.compile(
+    rf"^(?:(?:estimated\s+)?{_READ}\s*[:\-–—]?\s*)?(?:about\s+|ca\.?\s+|~\s*)?{_NUM}\s*[-–]?\s*{_MIN}\.?"
+    rf"(?:\s*[-–]?\s*{_READ})?\s*(?:left)?\s*[.!]?$",
+    _F,
+)
+# The reading word must be there in one of the two slots (checked in code: "5 minutes" alone is no
+# reading-time line).
+_HAS_READ = regex.compile(_READ, _F)
+
+_MONTHS = (
+    r"jan(?:uary|uar|vier|\.)?|feb(?:ruary|ruar|rero|\.)?|févr(?:ier)?|mar(?:ch|\.)?|märz|mars|marzo|"
+    r"apr(?:il|ile|\.)?|avril|abril|may|mai|mayo|maggio|jun(?:e|i|\.)?|juin|junio|giugno|jul(?:y|i|\.)?|"
+    r"juillet|julio|luglio|aug(?:ust|\.)?|août|agosto|sep(?:t(?:ember)?|tembre|tiembre|\.)?|settembre|"
+    r"oct(?:ober|obre|\.)?|okt(?:ober)?|octubre|ottobre|nov(?:ember|embre|iembre|\.)?|"
+    r"dec(?:ember|\.)?|dez(?:ember)?|décembre|diciembre|dicembre"
+)
+_DAYS = (
+    r"mon(?:day)?|tue(?:s|sday)?|wed(?:nesday)?|thu(?:rs|rsday)?|fri(?:day)?|sat(?:urday)?|sun(?:day)?|"
+    r"montag|dienstag|mittwoch|donnerstag|freitag|samstag|sonntag|lundi|mardi|mercredi|jeudi|vendredi|"
+    r"samedi|dimanche|lunes|martes|miércoles|jueves|viernes|sábado|domingo"
+)
+#: Tokens a standalone dateline is made of. A line is a dateline if, after removing these, nothing
+#: but punctuation is left and it had a month, a weekday or a numeric date.
+_DATE_TOKEN = regex.compile(
+    rf"\b(?:{_MONTHS}|{_DAYS})\b|\b\d{{1,4}}(?:st|nd|rd|th|er|e|\.)?\b|\b\d{{1,2}}[:.h]\d{{2}}\b|"
+    r"\b(?:am|pm|a\.m\.|p\.m\.|gmt|utc|bst|cet|cest|est|edt|pst|pdt|et|pt|mez|mesz)\b|"
+    r"\b(?:updated?|published|posted|last|modified|on|at|de|del|le|am|um|uhr|the|of|aktualisiert|"
+    r"veröffentlicht|publié|mis\s+à\s+jour|actualizado|publicado|date|time|hours?|ago|h)\b",
+    _F,
+)
+_DATE_ANCHOR = regex.compile(
+    rf"\b(?:{_MONTHS}|{_DAYS})\b|\b\d{{1,4}}[./-]\d{{1,2}}[./-]\d{{1,4}}\b|\b\d+\s+(?:hours?|minutes?|days?)\s+ago\b",
+    _F,
+)
+
+#: Photographers' agencies and stock libraries: the usual credits in news captions.
+_AGENCIES = (
+    r"afp|getty(?:\s+images)?|reuters|ap|ap\s+photo|epa(?:-efe)?|efe|dpa|anadolu(?:\s+agency)?|xinhua|"
+    r"shutterstock|alamy|istock(?:photo)?|pa(?:\s+(?:images|wire|media))?|rex(?:/shutterstock)?|"
+    r"sipa|nurphoto|bloomberg|picture[\s-]alliance|imago|keystone|ansa|tass|sputnik|ria\s+novosti|"
+    r"corbis|wenn|zuma(?:\s+press)?|abaca|belga|kyodo|yonhap|handout|file(?:\s+photo)?|courtesy|"
+    r"supplied|screengrab|screenshot|twitter|facebook|instagram|youtube|social\s+media"
+)
+CAPTION_CREDIT_END = regex.compile(
+    # "[AFP/Getty]", "(Reuters)", "[Photo: Anadolu Agency]" at the end of a line.
+    rf"[\[(]\s*(?:(?:photo|image|picture|pic|foto|bild|credit|source|quelle|crédit)s?\s*(?:by|:)?\s*)?"
+    rf"(?:[^\[\]()]{{0,40}}?[/,;|]\s*)?(?:{_AGENCIES})(?:\s*[/,;|][^\[\]()]{{0,40}})?\s*[\])]\s*\.?\s*$",
+    _F,
+)
+CAPTION_CREDIT_TRAIL = regex.compile(
+    # A slash-separated credit trail: "... capital. / AFP / Egyptian Presidency / -"
+    rf"(?:^|\s)/\s*(?:{_AGENCIES})\s*/(?:[^/]{{0,60}}/)*\s*[-–]?\s*$",
+    _F,
+)
+CAPTION_CREDIT_LABEL = regex.compile(
+    # "Photo: Jane Doe/Reuters", "Image credit: ...", "Foto: dpa", "(Photo by X/Agency)" at the end.
+    r"(?:^|[\s(\[|])(?:photo(?:graph)?|image|picture|pic|foto|bild|credit|crédit\s+photo)s?\s*"
+    r"(?:credit\s*)?(?:by|:|©)\s*[^.!?]{2,80}[\])]?\s*\.?\s*$",
+    _F,
+)
+CAPTION_POSITION = regex.compile(
+    # Caption position markers: "(L)", "(C)", "(2nd R)", "(left)", "(centre)".
+    r"\((?:\d(?:st|nd|rd|th)\s+)?(?:l|r|c|left|right|cent(?:re|er)|front|back|top|bottom)\)",
+    _F,
+)
+CAPTION_DESCRIBES = regex.compile(
+    r"^(?:this|a|the|an)\s+(?:undated\s+|handout\s+|file\s+|aerial\s+|still\s+)*"
+    r"(?:photo(?:graph)?|picture|image|screen\s*(?:shot|grab)|video\s+(?:still|grab)|still|frame\s+grab)\b"
+    r".{0,200}?\b(?:shows?|showing|taken|released|dated|provided|obtained|made\s+available|distributed)\b",
+    _F,
+)
+
+_CHANNELS = (
+    r"twitter|x\.com|facebook|instagram|telegram|whatsapp|youtube|linkedin|tiktok|threads|mastodon|"
+    r"bluesky|pinterest|snapchat|reddit|rss|newsletter|podcast|google\s+news|flipboard|apple\s+news|"
+    r"our\s+channel|our\s+page|us\s+on"
+)
+PROMPT = regex.compile(
+    rf"^(?:please\s+)?(?:follow|like|join|subscribe|sign\s+up|share|find|connect\s+with|get\s+(?:our|the)|"
+    rf"download|stay\s+(?:updated|connected|informed)|folgen\s+sie|folge\s+uns|teilen|abonnieren|"
+    rf"suivez|partager|abonnez|síguenos|siguenos|compartir|suscríbete|seguici|condividi|volg\s+ons)\b"
+    rf".{{0,80}}?(?:\b(?:{_CHANNELS})\b|@\w+)",
+    _F,
+)
+PROMPT_FIXED = regex.compile(
+    r"^(?:share\s+(?:this|on)\b.*|click\s+here\b.*|read\s+more\b.*|see\s+also\b.*|related(?:\s+(?:articles?|stories|news|content|topics|coverage))?\s*:.*|"
+    r"more\s+on\s+this\s+(?:story|topic)\b.*|sign\s+up\s+(?:for|to)\s+(?:our|the)\b.*|"
+    r"subscribe\s+(?:to|now|for)\b.*|(?:leave|post|add)\s+a\s+comment\b.*|comments?\s*(?:\(\d+\))?|"
+    r"advertisement|advertising|anzeige|werbung|publicité|publicidad|sponsored(?:\s+content)?|"
+    r"skip\s+(?:to\s+)?(?:main\s+)?content|back\s+to\s+top|print(?:\s+this\s+(?:article|page))?|"
+    r"email\s+(?:this|to\s+a\s+friend)|mehr\s+zum\s+thema\b.*|lesen\s+sie\s+auch\b.*|lire\s+aussi\b.*|"
+    r"à\s+lire\s+aussi\b.*|lee\s+también\b.*|leer\s+más\b.*|weiterlesen|mehr\s+lesen|"
+    r"(?:also\s+)?read\s*:.*|watch\s*:.*|listen\s*:.*|most\s+(?:read|popular|viewed)|"
+    r"trending(?:\s+now)?|top\s+stories|you\s+may\s+also\s+like\b.*|recommended(?:\s+for\s+you)?)\s*$",
+    _F,
+)
+TRANSLATION = regex.compile(
+    r"\b(?:automated|automatic|machine)\s+translation\b|\btranslated\s+(?:by|from|with)\b|^translation\s*:|"
+    r"\bthis\s+(?:article|text|story)\s+(?:was|has\s+been)\s+translated\b|\bübersetz(?:t|ung)\s+(?:von|aus|durch)\b|"
+    r"\bmaschinell\s+übersetzt\b|\btraduit\s+(?:de|par)\b|\btraduction\s+automatique\b|\btraducido\s+(?:del?|por)\b|"
+    r"\btraducción\s+automática\b|\btradotto\s+da\b|^\(?translated\b",
+    _F,
+)
+COPYRIGHT = regex.compile(
+    r"^(?:©|\(c\)|copyright\b|\u00a9)|\ball\s+rights\s+reserved\b|\balle\s+rechte\s+vorbehalten\b|"
+    r"\btous\s+droits\s+réservés\b|\btodos\s+los\s+derechos\s+reservados\b",
+    _F,
+)
+BYLINE = regex.compile(
+    # "By Jane Doe", "By Jane Doe and John Roe, Reuters", "Von Max Muster", "Posted by x on ...",
+    # "Written by", "Author: X", "Reporting by X; Editing by Y".
+    r"^(?:(?:written|posted|published|reported|story|text|words|interview)\s+)?"
+    r"(?:by|von|par|por|di|door|av|af|przez|autor(?:in)?:?|author:|auteur\s*:|reporting\s+by|editing\s+by)\s+"
+    r"[\p{Lu}@][\p{L}\p{M}'’.\-@_]*(?:\s+(?:[\p{Lu}][\p{L}\p{M}'’.\-]*|and|und|et|y|e|&|,|de|van|von|der|al|bin|ibn|la|le|da|di))*"
+    r"(?:\s*[,|;–—-]\s*[^.!?]{0,60})?\s*$",
+    regex.UNICODE | regex.VERSION1,
+)
+HANDLE_OR_URL = regex.compile(r"^(?:@\w+|#\w+|https?://\S+|www\.\S+|\S+@\S+\.\w+)$", _F)
+
+
+def _words(line: str) -> list[str]:
+    return line.split()
+
+
+def classify_line(line: str) -> tuple[str, str] | None:
+    """Return ``(reason, rule)`` if the line alone is boilerplate, else None.
+
+    Only short lines are judged by prompt, byline and dateline shapes: a long sentence that happens
+    to start with "Follow" or contain a date is body text.
+    """
+    n = len(_words(line))
+    if n == 0:
+        return None
+    try:
+        if (
+            n <= 8
+            and READING_TIME.match(line, timeout=REGEX_TIMEOUT)
+            and _HAS_READ.search(line, timeout=REGEX_TIMEOUT)
+        ):
+            return "boilerplate.reading_time", "reading_time"
+        if n <= 12 and _is_dateline(line):
+            return "boilerplate.dateline", "dateline"
+        if n <= 25 and TRANSLATION.search(line, timeout=REGEX_TIMEOUT):
+            return "boilerplate.translation_notice", "translation"
+        if n <= 20 and PROMPT.search(line, timeout=REGEX_TIMEOUT):
+            return "boilerplate.prompt", "follow_share_subscribe"
+        if n <= 12 and PROMPT_FIXED.match(line, timeout=REGEX_TIMEOUT):
+            return "boilerplate.prompt", "fixed_phrase"
+        if n <= 30 and COPYRIGHT.search(line, timeout=REGEX_TIMEOUT):
+            return "boilerplate.copyright", "copyright"
+        if n <= 12 and BYLINE.match(line, timeout=REGEX_TIMEOUT):
+            return "boilerplate.byline", "byline"
+        if CAPTION_CREDIT_END.search(line, timeout=REGEX_TIMEOUT):
+            return "boilerplate.caption", "credit_in_brackets"
+        if CAPTION_CREDIT_TRAIL.search(line, timeout=REGEX_TIMEOUT):
+            return "boilerplate.caption", "credit_trail"
+        if n <= 40 and CAPTION_CREDIT_LABEL.search(line, timeout=REGEX_TIMEOUT):
+            return "boilerplate.caption", "credit_label"
+        if CAPTION_DESCRIBES.search(line, timeout=REGEX_TIMEOUT) and (
+            CAPTION_POSITION.search(line, timeout=REGEX_TIMEOUT) or n <= 60
+        ):
+            return "boilerplate.caption", "describes_picture"
+        if len(CAPTION_POSITION.findall(line, timeout=REGEX_TIMEOUT)) >= 2:
+            return "boilerplate.caption", "position_markers"
+        toks = _words(line)
+        if n <= 10 and sum(bool(HANDLE_OR_URL.match(t, timeout=REGEX_TIMEOUT)) for t in toks) * 2 >= n:
+            return "boilerplate.links", "handles_or_urls"
+    except TimeoutError:
+        return None
+    return None
+
+
+def _is_dateline(line: str) -> bool:
+    if not _DATE_ANCHOR.search(line, timeout=REGEX_TIMEOUT):
+        return False
+    rest = _DATE_TOKEN.sub(" ", line, timeout=REGEX_TIMEOUT)
+    return not regex.search(r"[\p{L}\p{N}]", rest)
+
+
+_SENTENCE_END = regex.compile(r"[.!?…:;\"”»)]\s*$")
+_FULL_STOP_END = regex.compile(r"[.…]\s*$")
+
+
+def _is_label(text: str, max_words: int) -> bool:
+    """A short line with no sentence punctuation and no digits: a section label or kicker."""
+    ws = text.split()
+    if not 0 < len(ws) <= max_words or _SENTENCE_END.search(text) or regex.search(r"\d", text):
+        return False
+    return sum(w[:1].isupper() for w in ws) >= max(1, len(ws) - 1)
+
+
+@register("boilerplate")
+class BoilerplateStage:
+    """Context-free rules per block, then labels above the headline."""
+
+    name = "boilerplate"
+
+    def __init__(self, config: Config) -> None:
+        self.cfg = config.boilerplate
+
+    def run(self, ctx: Context) -> None:
+        for k in ctx.alive():
+            hit = classify_line(ctx.blocks[k].text)
+            if hit:
+                ctx.remove(k, hit[0], self.name, rule=hit[1])
+        self._labels_above_headline(ctx)
+
+    def _labels_above_headline(self, ctx: Context) -> None:
+        """Short labels before the first headline-like line are section labels or kickers.
+
+        The headline is the first remaining block with more words than a label can have; a
+        document that is all short lines (a list, a table) has no headline and loses nothing here.
+        """
+        alive = ctx.alive()
+        head = next((k for k in alive if len(ctx.blocks[k].text.split()) > self.cfg.max_label_words), None)
+        if head is None or _FULL_STOP_END.search(ctx.blocks[head].text.rstrip("\"”’'»)")):
+            # No headline, or the first long line is a sentence: the short line above it is the
+            # title itself, not a label.
+            return
+        for k in alive:
+            if k >= head:
+                break
+            if _is_label(ctx.blocks[k].text, self.cfg.max_label_words):
+                ctx.remove(k, "boilerplate.section_label", self.name, rule="label_above_headline")

@@ -1,0 +1,110 @@
+"""Duplicates within one document: exact repeats, edited copies, and paragraphs fused from earlier ones.
+
+Candidates come from MinHash + LSH over word bigrams (whole paragraphs, and their sentences so a
+repeated sentence of a long paragraph is found too); every candidate is then verified exactly:
+a block is a copy when the share of its bigrams that occur in its candidates (their union, so a
+paragraph fused from two earlier ones is caught) reaches ``duplicates.containment``. The first
+occurrence survives and the copy points at it.
+
+Why containment and not Jaccard: an edited copy in the seeds keeps 0.68 of its bigrams in the
+original but has a Jaccard of 0.35 with it, and a fused paragraph has 0.94 of its bigrams in the
+two originals together but a Jaccard of 0.58 with either.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import regex
+
+from ..config import Config
+from ..text import ngrams, sentences, words
+from . import Context, register
+from ._candidates import LSHCandidates
+
+__all__ = ["DuplicateStage"]
+
+#: A fused paragraph lists every earlier block that supplies at least this share of its bigrams.
+MERGE_SHARE = 0.2
+#: Below this many words, a near copy whose numbers differ from its source's is a different item of
+#: a templated list ("Teaching Award, 2013" / "Teaching Award, 2015"), not a copy: keep it.
+NUMBERED_ITEM_MAX_WORDS = 20
+
+_NUMBER = regex.compile(r"\d+(?:[.,]\d+)*")
+
+
+@register("duplicates")
+class DuplicateStage:
+    name = "duplicates"
+
+    def __init__(self, config: Config) -> None:
+        self.cfg = config.duplicates
+
+    def run(self, ctx: Context) -> None:
+        cfg = self.cfg
+        exact: dict[str, int] = {}
+        grams: dict[int, set[str]] = {}
+        lsh = LSHCandidates(threshold=cfg.lsh_threshold, num_perm=cfg.num_perm, ngram=cfg.ngram)
+        for k in ctx.alive():
+            ws = ctx.words(k)
+            if not ws:
+                continue
+            key = " ".join(ws)
+            first = exact.get(key)
+            if first is not None and len(ws) >= cfg.min_words_exact:
+                ctx.remove(
+                    k,
+                    "duplicate.within",
+                    self.name,
+                    duplicate_of=[ctx.doc_id, ctx.blocks[first].index],
+                    similarity=1.0,
+                    match="exact",
+                )
+                continue
+            mine = set(ngrams(ws, cfg.ngram))
+            if len(ws) >= cfg.min_words_near:
+                cands = lsh.query(ws)
+                if cands and self._near(ctx, k, mine, cands, grams):
+                    continue
+            # Only surviving blocks are indexed: a copy of a copy points at the first occurrence.
+            exact.setdefault(key, k)
+            grams[k] = mine
+            lsh.add(k, ws)
+            for s in sentences(ctx.blocks[k].text):
+                sw = words(s)
+                if len(sw) >= cfg.min_words_near and len(sw) < len(ws):
+                    lsh.add(k, sw)
+
+    def _near(
+        self, ctx: Context, k: int, mine: set[str], cands: set[int], grams: dict[int, set[str]]
+    ) -> bool:
+        share: Counter[int] = Counter()
+        covered: set[str] = set()
+        for c in sorted(cands):
+            inter = mine & grams[c]
+            share[c] = len(inter)
+            covered |= inter
+        containment = len(covered) / len(mine)
+        if containment < self.cfg.containment or len(covered) < self.cfg.min_shared:
+            return False
+        text = ctx.blocks[k].text
+        if len(text.split()) < NUMBERED_ITEM_MAX_WORDS:
+            numbers = set(_NUMBER.findall(text))
+            source_numbers = {n for c in cands for n in _NUMBER.findall(ctx.blocks[c].text)}
+            if numbers - source_numbers:
+                return False
+        best = max(sorted(share), key=lambda c: share[c])
+        jaccard = len(mine & grams[best]) / len(mine | grams[best])
+        evidence: dict[str, object] = {
+            "duplicate_of": [ctx.doc_id, ctx.blocks[best].index],
+            "similarity": containment,
+            "jaccard": jaccard,
+            "threshold": self.cfg.containment,
+            "match": "near",
+        }
+        sources = sorted(c for c in share if share[c] >= MERGE_SHARE * len(mine))
+        if len(sources) > 1:
+            evidence["match"] = "merged"
+            evidence["merged_from"] = [[ctx.doc_id, ctx.blocks[c].index] for c in sources]
+        ctx.remove(k, "duplicate.within", self.name, **evidence)
+        return True

@@ -1,0 +1,210 @@
+"""Off-topic insertions: teasers of other articles scraped into the body.
+
+Two shapes, two rules, both scored from named signals that go into the evidence:
+
+``offtopic.teaser`` (rule ``headline_blurb``)
+    A headline-shaped line inside the body (short, no full stop at the end, not the document's
+    first line) whose content words barely occur in the rest of the document, followed by a
+    paragraph that is just as foreign: the headline and blurb of another article. Coherence is the
+    share of a block's content words that occur elsewhere in the document.
+
+``offtopic.teaser`` (rule ``foreign_lede``)
+    The lede of a different article on the *same* subject, left at the end of the page. Lexical
+    coherence cannot see it (it shares the subject's vocabulary), so the discourse shape decides:
+    a lede introduces its entities, so it re-introduces with full name and descriptor someone the
+    article has long been calling by surname ("military strongman Jane Doe" after ten "Doe"s),
+    defines acronyms the article never used, brings in many names the article never mentioned, and
+    is one long sentence. Each signal has a weight; the block is removed when the sum reaches
+    ``offtopic.score``, and only in the last blocks of a document long enough to have a body.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import regex
+
+from ..config import Config
+from . import Context, register
+
+__all__ = ["OfftopicStage"]
+
+# Signal weights of the foreign-lede rule (sum compared with offtopic.score, default 1.0).
+W_ACRONYM = 0.5  # defines an acronym the document never used before
+W_REINTRODUCED = 0.5  # full name + descriptor for someone already named by surname
+W_NOVEL_NAMES = 0.25  # most of its names are new to the document
+W_LOW_COHERENCE = 0.25  # its content words barely occur in the document
+W_LEDE_SHAPE = 0.25  # one long sentence
+#: Only this many final blocks are examined for a foreign lede.
+TAIL_BLOCKS = 2
+#: Documents with fewer blocks have no body to be foreign to.
+MIN_BLOCKS = 5
+#: A block needs this many content words for its coherence to mean anything.
+MIN_CONTENT_WORDS = 5
+#: Headlines have at most this many words.
+MAX_HEADLINE_WORDS = 20
+LEDE_MIN_WORDS = 25
+# Headline-and-blurb rule weights.
+W_PAIR_NOVEL_NAMES = 0.5  # required: the pair's names never occur in the rest of the document
+W_PAIR_LOW_COHERENCE = 0.25  # per block of the pair sharing fewer content words than typical
+W_PAIR_PUNCT = 0.25  # headline with a colon, exclamation or question mark
+NOVEL_PAIR_NAMES = 0.75
+#: "Less coherent than typical" means below this fraction of the document's median coherence.
+LOW_RELATIVE_COHERENCE = 0.9
+NOVEL_NAMES_SHARE = 0.5
+
+_CAP_TOKEN = regex.compile(r"\b[\p{Lu}][\p{L}\p{M}'’\-]+\b")
+_NAME = regex.compile(r"(?<![\p{L}])([\p{Ll}][\p{L}\-]{2,})\s+([\p{Lu}][\p{L}\-]+(?:\s+[\p{Lu}][\p{L}\-]+)+)")
+_ACRONYM_DEF = regex.compile(r"\((\p{Lu}[\p{Lu}\p{N}&]{1,7})s?\)")
+_ENDS_SENTENCE = regex.compile(r"[.…]\s*[\"'”’»)\]]*\s*$")
+
+
+def _r(x: float | None) -> float | None:
+    return None if x is None else round(x, 3)
+
+
+def _stem(w: str) -> str:
+    return w[:5] if len(w) > 5 else w
+
+
+def _content(ws: list[str], stop: frozenset[str]) -> set[str]:
+    return {_stem(w) for w in ws if len(w) > 2 and w not in stop and not w.isdigit()}
+
+
+def _names(text: str) -> list[str]:
+    """Capitalised tokens that are not the first word of a sentence."""
+    out = []
+    for m in _CAP_TOKEN.finditer(text):
+        before = text[: m.start()].rstrip()
+        if before and before[-1] not in ".!?:\"“'‘(":
+            out.append(m.group().replace("’", "'"))
+    return out
+
+
+@register("offtopic")
+class OfftopicStage:
+    name = "offtopic"
+
+    def __init__(self, config: Config) -> None:
+        self.cfg = config.offtopic
+
+    def run(self, ctx: Context) -> None:
+        alive = ctx.alive()
+        if len(alive) < MIN_BLOCKS:
+            return
+        stop = ctx.stopwords
+        content = {k: _content(ctx.words(k), stop) for k in alive}
+        df: Counter[str] = Counter()
+        for k in alive:
+            df.update(content[k])
+
+        def coherence(k: int, exclude: tuple[int, ...] = ()) -> float | None:
+            mine = content[k]
+            if len(mine) < MIN_CONTENT_WORDS:
+                return None
+            removed: Counter[str] = Counter()
+            for e in exclude:
+                removed.update(content[e])
+            shared = sum(1 for w in mine if df[w] - removed[w] - 1 > 0)
+            return shared / len(mine)
+
+        self._headline_blurb(ctx, alive, coherence)
+        self._foreign_lede(ctx, [k for k in alive if ctx.decisions[k] is None], coherence)
+
+    def _is_headline(self, text: str) -> bool:
+        n = len(text.split())
+        return 3 <= n <= MAX_HEADLINE_WORDS and not _ENDS_SENTENCE.search(text)
+
+    def _headline_blurb(self, ctx: Context, alive: list[int], coherence: object) -> None:
+        """A headline-shaped line plus the paragraph after it, both foreign to the document.
+
+        Foreign means: the names they use (capitalised words other than a sentence's first) are
+        new to the rest of the document, and their content words are shared with it less than
+        those of a typical block are.
+        """
+        coh = coherence  # typed loosely to keep the closure simple
+        typical = sorted(c for c in (coh(k) for k in alive) if c is not None)  # type: ignore[operator]
+        median = typical[len(typical) // 2] if typical else 0.0
+        for i, k in enumerate(alive[:-1]):
+            if i == 0 or not self._is_headline(ctx.blocks[k].text):
+                continue
+            nxt = alive[i + 1]
+            head, blurb = ctx.blocks[k].text, ctx.blocks[nxt].text
+            if self._is_headline(blurb):
+                continue
+            rest = " ".join(ctx.blocks[j].text for j in alive if j not in (k, nxt))
+            rest_tokens = set(regex.findall(r"[\p{L}\p{N}'’\-]+", rest.replace("’", "'")))
+            names = _names(head) + [w for w in head.split()[1:2] if w[:1].isupper()] + _names(blurb)
+            names = [n for n in names if n.casefold() not in ctx.stopwords]
+            signals: dict[str, float] = {}
+            if len(names) >= 2 and sum(n not in rest_tokens for n in names) / len(names) >= NOVEL_PAIR_NAMES:
+                signals["novel_names"] = W_PAIR_NOVEL_NAMES
+            ch = coh(k, (nxt,))  # type: ignore[operator]
+            cb = coh(nxt, (k,))  # type: ignore[operator]
+            if ch is not None and ch < median * LOW_RELATIVE_COHERENCE:
+                signals["headline_low_coherence"] = W_PAIR_LOW_COHERENCE
+            if cb is not None and cb < median * LOW_RELATIVE_COHERENCE:
+                signals["blurb_low_coherence"] = W_PAIR_LOW_COHERENCE
+            if regex.search(r"[:!?]", head):
+                signals["headline_punctuation"] = W_PAIR_PUNCT
+            score = sum(signals.values())
+            if score < self.cfg.score or "novel_names" not in signals:
+                continue
+            ev = {
+                "rule": "headline_blurb",
+                "score": score,
+                "threshold": self.cfg.score,
+                "signals": sorted(signals),
+                "median_coherence": round(median, 3),
+            }
+            ctx.remove(k, "offtopic.teaser", self.name, part="headline", coherence=_r(ch), **ev)
+            ctx.remove(
+                nxt,
+                "offtopic.teaser",
+                self.name,
+                part="blurb",
+                coherence=_r(cb),
+                teaser_headline=ctx.blocks[k].index,
+                **ev,
+            )
+
+    def _foreign_lede(self, ctx: Context, alive: list[int], coherence: object) -> None:
+        if len(alive) < MIN_BLOCKS:
+            return
+        coh = coherence
+        for pos in range(max(1, len(alive) - TAIL_BLOCKS), len(alive)):
+            k = alive[pos]
+            text = ctx.blocks[k].text
+            before = " ".join(ctx.blocks[j].text for j in alive[:pos])
+            before_tokens = Counter(regex.findall(r"[\p{L}\p{N}'’\-]+", before))
+            signals: dict[str, float] = {}
+            for m in _ACRONYM_DEF.finditer(text):
+                if before_tokens[m.group(1)] == 0:
+                    signals["acronym_defined"] = W_ACRONYM
+                    break
+            for m in _NAME.finditer(text):
+                parts = m.group(2).split()
+                if before_tokens[parts[-1]] >= 2 and m.group(1) not in ctx.stopwords:
+                    signals["entity_reintroduced"] = W_REINTRODUCED
+                    break
+            names = _names(text)
+            if names:
+                novel = sum(before_tokens[n] == 0 for n in names) / len(names)
+                if novel >= NOVEL_NAMES_SHARE:
+                    signals["novel_names"] = W_NOVEL_NAMES
+            c = coh(k)  # type: ignore[operator]
+            if c is not None and c <= 2 * self.cfg.coherence:
+                signals["low_coherence"] = W_LOW_COHERENCE
+            if len(text.split()) >= LEDE_MIN_WORDS and len(regex.findall(r"[.!?](?:\s|$)", text)) <= 1:
+                signals["lede_shape"] = W_LEDE_SHAPE
+            score = sum(signals.values())
+            if score >= self.cfg.score and len(signals) >= 2:
+                ctx.remove(
+                    k,
+                    "offtopic.teaser",
+                    self.name,
+                    rule="foreign_lede",
+                    score=score,
+                    threshold=self.cfg.score,
+                    signals=sorted(signals),
+                )

@@ -1,0 +1,58 @@
+"""Text normalisation and tokenisation shared by every stage and by the MinHash signer.
+
+The same normalisation must be used wherever two texts are compared, so it lives here once.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+
+import regex
+
+__all__ = ["WORD_RE", "ngrams", "normalize", "sentences", "words"]
+
+#: A word: a run of letters, digits or marks, with inner apostrophes/hyphens kept ("don't", "al-Sisi").
+WORD_RE = regex.compile(r"[\p{L}\p{N}\p{M}]+(?:['’\-][\p{L}\p{N}\p{M}]+)*")
+
+
+def normalize(text: str) -> str:
+    """NFKC, case-folded, typographic apostrophes unified, whitespace collapsed.
+
+    >>> normalize("Egypt’s  PRESIDENT\u00a0Sisi")
+    "egypt's president sisi"
+    """
+    text = unicodedata.normalize("NFKC", text).casefold().replace("’", "'")
+    return " ".join(text.split())
+
+
+def words(text: str) -> list[str]:
+    """The normalised words of ``text`` (punctuation dropped).
+
+    >>> words("Egypt’s president, al-Sisi, met Haftar.")
+    ["egypt's", 'president', 'al-sisi', 'met', 'haftar']
+    """
+    return WORD_RE.findall(normalize(text))
+
+
+#: A sentence ends at ., ! or ? (optionally followed by closing quotes/brackets) before whitespace
+#: and an upper-case letter, a digit or an opening quote. Abbreviations ("Mr.", "U.S.") make a few
+#: extra splits, which only makes sentence-level matching slightly stricter.
+_SENT_END = regex.compile(r"(?<=[.!?…][\"'”’»)\]]*)\s+(?=[\"'“‘«(\[]?[\p{Lu}\p{N}])")
+
+
+def sentences(text: str) -> list[str]:
+    """Split a paragraph into sentences (a cheap rule, good enough to find truncated copies).
+
+    >>> sentences('He left. "Why?" she asked. It was 5 p.m. then.')
+    ['He left.', '"Why?" she asked.', 'It was 5 p.m. then.']
+    """
+    return [s for s in (p.strip() for p in _SENT_END.split(text)) if s]
+
+
+def ngrams(ws: list[str], n: int) -> list[str]:
+    """Word n-grams joined by a space; a text shorter than ``n`` words gives one gram of all of them."""
+    if not ws:
+        return []
+    if len(ws) < n:
+        return [" ".join(ws)]
+    return [" ".join(ws[i : i + n]) for i in range(len(ws) - n + 1)]

@@ -1,0 +1,156 @@
+"""Boundary tests: for each threshold, the decision flips exactly at the configured value.
+
+Each test measures the quantity on a fixed input (through the evidence the stage reports), then
+sets the threshold to that value (removed: the comparisons are inclusive) and just above it (kept).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+
+import dedupe
+from dedupe import BoilerplateConfig, Config, CorpusConfig, DuplicateConfig, OfftopicConfig
+
+EPS = 1e-6
+
+# Hand-made: a paragraph and an edited copy of it (two words changed), as in the seeds' file 002.
+ORIGINAL = (
+    "The regional council approved the new harbour budget on Tuesday after a long debate "
+    "about dredging costs and the future of the fish market near the old railway station."
+)
+EDITED = (
+    "The regional council approved the harbour budget on Tuesday after a heated debate "
+    "about dredging costs and the future of the fish market near the old railway station."
+)
+FILLER = [
+    "Residents had asked for the plan to be published in full before any vote was taken.",
+    "Several members said the costs had doubled since the first estimate two years ago.",
+]
+
+
+def _doc(*paras):
+    return "\n\n".join(paras)
+
+
+def _dup_decision(cfg: DuplicateConfig):
+    res = dedupe.clean(_doc(ORIGINAL, *FILLER, EDITED), config=Config(stages=("duplicates",), duplicates=cfg))
+    return res.decisions[3]
+
+
+def test_duplicate_containment_boundary():
+    d = _dup_decision(DuplicateConfig())
+    assert not d.kept and d.reason == "duplicate.within"
+    measured = d.evidence["similarity"]
+    assert 0.5 < measured < 1.0
+    assert not _dup_decision(DuplicateConfig(containment=measured)).kept
+    assert _dup_decision(DuplicateConfig(containment=min(1.0, measured + 0.001))).kept
+
+
+def test_duplicate_min_shared_boundary():
+    d = _dup_decision(DuplicateConfig())
+    shared = round(d.evidence["similarity"] * 27)  # EDITED has 28 words -> 27 bigrams
+    assert not _dup_decision(DuplicateConfig(min_shared=shared)).kept
+    assert _dup_decision(DuplicateConfig(min_shared=shared + 1)).kept
+
+
+def test_duplicate_min_words_near_boundary():
+    n = len(EDITED.split())
+    assert not _dup_decision(DuplicateConfig(min_words_near=n)).kept
+    assert _dup_decision(DuplicateConfig(min_words_near=n + 1)).kept
+
+
+def test_duplicate_min_words_exact_boundary():
+    line = "Read the full report"
+    text = _doc("A title for this test", line, *FILLER, line)
+    for n, kept in ((4, False), (5, True)):
+        cfg = Config(stages=("duplicates",), duplicates=DuplicateConfig(min_words_exact=n))
+        assert dedupe.clean(text, config=cfg).decisions[4].kept is kept
+
+
+def _corpus_second(cfg: CorpusConfig, first: str, second: str):
+    cleaner = dedupe.Cleaner(Config(stages=("corpus",), corpus=cfg))
+    return list(cleaner.clean_many([first, second]))[1].decisions[0]
+
+
+# One word changed at the end: a lightly edited syndicated copy.
+LIGHT_EDIT = ORIGINAL.replace("old railway station", "old railway depot")
+
+
+def test_corpus_jaccard_boundary():
+    d = _corpus_second(CorpusConfig(), ORIGINAL, LIGHT_EDIT)
+    assert not d.kept and d.evidence["match"] == "paragraph"
+    measured = d.evidence["similarity"]
+    assert CorpusConfig().jaccard <= measured < 1.0
+    assert not _corpus_second(CorpusConfig(jaccard=measured), ORIGINAL, LIGHT_EDIT).kept
+    assert _corpus_second(CorpusConfig(jaccard=measured + 0.001), ORIGINAL, LIGHT_EDIT).kept
+
+
+def test_corpus_containment_boundary():
+    # A truncated copy: the first sentence of a two-sentence paragraph, plus a new sentence.
+    first = ORIGINAL + " " + FILLER[0]
+    second = ORIGINAL + " Officials declined to comment on the decision."
+    # jaccard=1.0 keeps the whole-paragraph rule out of the way.
+    d = _corpus_second(CorpusConfig(jaccard=1.0, containment=0.5), first, second)
+    assert not d.kept and d.evidence["match"] == "sentences"
+    measured = d.evidence["similarity"]
+    assert 0.5 < measured < 1.0
+    assert not _corpus_second(CorpusConfig(jaccard=1.0, containment=measured), first, second).kept
+    assert _corpus_second(CorpusConfig(jaccard=1.0, containment=measured + 0.001), first, second).kept
+
+
+def test_corpus_min_words_boundary():
+    line = "Officials declined to comment on the decision today"
+    n = len(line.split())
+    assert not _corpus_second(CorpusConfig(min_words=n), line, line).kept
+    assert _corpus_second(CorpusConfig(min_words=n + 1), line, line).kept
+
+
+def test_offtopic_score_boundary(seed_texts):
+    text = seed_texts["003_797bc3d8dcbf117b.txt"]
+    res = dedupe.clean(text)
+    last = res.decisions[-1]
+    assert last.reason == "offtopic.teaser" and last.evidence["rule"] == "foreign_lede"
+    score = last.evidence["score"]
+    for thr, kept in ((score, False), (score + 0.01, True)):
+        cfg = Config(offtopic=OfftopicConfig(score=thr))
+        assert dedupe.clean(text, config=cfg).decisions[-1].kept is kept
+
+
+def test_label_words_boundary():
+    text = _doc("World Media News", "A headline about the harbour budget vote", ORIGINAL)
+    for n, kept in ((3, False), (2, True)):
+        cfg = Config(stages=("boilerplate",), boilerplate=BoilerplateConfig(max_label_words=n))
+        assert dedupe.clean(text, config=cfg).decisions[0].kept is kept
+
+
+@pytest.mark.parametrize(
+    ("factory", "field", "bad"),
+    [
+        (DuplicateConfig, "containment", 1.5),
+        (DuplicateConfig, "ngram", 0),
+        (CorpusConfig, "jaccard", -0.1),
+        (CorpusConfig, "min_words", "5"),
+        (OfftopicConfig, "score", 0),
+        (BoilerplateConfig, "max_label_words", 11),
+    ],
+)
+def test_invalid_values_are_refused_with_the_field_name(factory, field, bad):
+    with pytest.raises(dedupe.ConfigError, match=field):
+        factory(**{field: bad})
+
+
+def test_unknown_option_and_stage_are_refused():
+    with pytest.raises(dedupe.ConfigError, match="unknown option"):
+        dedupe.clean("x", frobnicate=True)
+    with pytest.raises(dedupe.ConfigError, match="unknown stage"):
+        Config(stages=("boilerplate", "nope"))
+
+
+def test_config_is_frozen_and_fingerprinted():
+    cfg = Config()
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        cfg.max_passes = 3  # type: ignore[misc]
+    assert cfg.fingerprint() == Config().fingerprint()
+    assert cfg.fingerprint() != Config(duplicates=DuplicateConfig(containment=0.6)).fingerprint()
