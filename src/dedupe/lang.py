@@ -7,8 +7,10 @@ good enough to tell function words from content words.
 
 from __future__ import annotations
 
+import importlib.util
 from collections.abc import Iterable
 from functools import cache
+from pathlib import Path
 
 __all__ = ["guess_stoplist", "stoplist"]
 
@@ -23,14 +25,27 @@ MIN_COVERAGE = 0.05
 
 
 @cache
+def _stoplist_dir() -> Path | None:
+    # Located without importing jusText: its import pulls in lxml.html.clean, which recent lxml
+    # no longer ships, and we only need its data files.
+    spec = importlib.util.find_spec("justext")
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    folder = Path(next(iter(spec.submodule_search_locations))) / "stoplists"
+    return folder if folder.is_dir() else None
+
+
+@cache
 def stoplist(language: str) -> frozenset[str]:
     """jusText's stopword list for ``language`` (lower-cased), empty if jusText lacks it."""
-    import justext
-
-    try:
-        return frozenset(w.casefold().replace("’", "'") for w in justext.get_stoplist(language))
-    except ValueError:
+    folder = _stoplist_dir()
+    if folder is None or not language.replace("_", "").isalpha():
         return frozenset()
+    path = folder / f"{language}.txt"
+    if not path.is_file():
+        return frozenset()
+    text = path.read_text(encoding="utf-8")
+    return frozenset(w.strip().casefold().replace("’", "'") for w in text.splitlines() if w.strip())
 
 
 def guess_stoplist(words: Iterable[str]) -> tuple[str | None, frozenset[str]]:
