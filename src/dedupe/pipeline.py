@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
 from typing import Any
 
 from .config import Config
@@ -20,13 +21,40 @@ from .segment import segment
 from .stages import Context, Stage, build_stages
 from .stages.corpus import CorpusState
 
-__all__ = ["Cleaner", "clean", "clean_html"]
+__all__ = ["Cleaner", "Partial", "clean", "clean_html"]
 
 log = logging.getLogger(__name__)
 
 
+@dataclass
+class Partial:
+    """A document after the per-document phase, before the corpus phase.
+
+    Produced by :meth:`Cleaner.local`, a pure function of the document and the configuration, so
+    it can be computed in worker processes (it pickles); :meth:`Cleaner.finish` completes it.
+    """
+
+    doc_id: str
+    source: str
+    blocks: list[Block]
+    decisions: list[Decision]
+    notes: dict[str, Any] = field(default_factory=dict)
+    passes: int = 0
+
+    @property
+    def live(self) -> list[Block]:
+        return [b for b, d in zip(self.blocks, self.decisions) if d.kept]
+
+
 class Cleaner:
     """Cleans documents with one configuration; :meth:`clean_many` runs corpus mode.
+
+    Cleaning a document has two phases. The *local* phase (boilerplate, duplicates within the
+    document, off-topic) depends on the document alone and runs to a fixed point. The *corpus*
+    phase (corpus mode only) removes paragraphs seen in earlier documents, in input order; if it
+    removes anything the local stages run again on what is left (an off-topic signal can depend
+    on the surrounding paragraphs). Sequential and parallel runs execute exactly these phases, so
+    their results are identical.
 
     Args:
         config: The settings; defaults to ``Config()``.
@@ -36,14 +64,20 @@ class Cleaner:
         self.config = config if config is not None else Config()
         if not isinstance(self.config, Config):
             raise TypeError(f"config must be a dedupe.Config, got {type(self.config).__name__}")
-        self._single = build_stages(self.config, corpus=False)
-        self._corpus_stages = build_stages(self.config, corpus=True)
+        stages = build_stages(self.config, corpus=True)
+        self._local = [s for s in stages if s.name != "corpus"]
+        self._corpus = [s for s in stages if s.name == "corpus"]
+        self._fingerprint = self.config.fingerprint()
 
     def clean(self, doc: Document | str, *, doc_id: str = "doc") -> CleanResult:
         """Clean one document on its own (no corpus context)."""
         if isinstance(doc, str):
             doc = Document(id=doc_id, text=doc)
-        return self._clean(doc, self._single, None)
+        return self.finish(self.local(doc), None)
+
+    def new_corpus_state(self) -> CorpusState | None:
+        """The cross-document memory for a corpus run (None if the corpus stage is off)."""
+        return CorpusState(self.config.corpus) if self._corpus else None
 
     def clean_many(self, docs: Iterable[Document | str]) -> Iterator[CleanResult]:
         """Clean documents in order, in corpus mode: a paragraph seen in an earlier document is removed.
@@ -51,22 +85,19 @@ class Cleaner:
         Streams: results are yielded as documents are read; memory grows only with the index.
         Plain strings get ids ``"0"``, ``"1"``... by position.
         """
-        stages = self._corpus_stages
-        state = CorpusState(self.config.corpus) if "corpus" in self.config.stages else None
+        state = self.new_corpus_state()
         try:
             for n, doc in enumerate(docs):
                 if isinstance(doc, str):
                     doc = Document(id=str(n), text=doc)
-                result = self._clean(doc, stages, state)
-                if state is not None:
-                    state.commit(result.id, [(b.index, b.text) for b in result.kept_blocks])
-                yield result
+                yield self.finish(self.local(doc), state)
         finally:
             if state is not None:
                 state.close()
 
-    def _clean(self, doc: Document, stages: list[Stage], state: CorpusState | None) -> CleanResult:
-        notes: dict[str, Any] = {"config": self.config.fingerprint()}
+    def local(self, doc: Document) -> Partial:
+        """The per-document phase: extraction, segmentation, local stages to a fixed point."""
+        notes: dict[str, Any] = {"config": self._fingerprint}
         if doc.text is not None:
             source = doc.text
         else:
@@ -79,25 +110,53 @@ class Cleaner:
                 source = ""
                 notes["error"] = f"html_extraction_failed: {type(e).__name__}: {e}"
         blocks = segment(source)
-        decisions: list[Decision] = [KEPT] * len(blocks)
-        live: list[Block] = list(blocks)
-        passes = 0
-        while live and passes < self.config.max_passes:
-            passes += 1
-            ctx = Context(doc_id=doc.id, blocks=live, config=self.config, corpus=state)
+        partial = Partial(
+            doc_id=doc.id, source=source, blocks=blocks, decisions=[KEPT] * len(blocks), notes=notes
+        )
+        self._run(partial, self._local, None)
+        return partial
+
+    def finish(self, partial: Partial, state: CorpusState | None) -> CleanResult:
+        """The corpus phase (if ``state`` is given), then assembly. Call in input order."""
+        if state is not None and self._corpus and self._run(partial, self._corpus, state, limit=1):
+            self._run(partial, self._local, None)
+        partial.notes["passes"] = partial.passes
+        decisions = partial.decisions
+        text = BLOCK_SEPARATOR.join(b.text for b, d in zip(partial.blocks, decisions) if d.kept)
+        result = CleanResult(
+            id=partial.doc_id,
+            text=text,
+            source=partial.source,
+            blocks=partial.blocks,
+            decisions=decisions,
+            notes=partial.notes,
+        )
+        if state is not None:
+            state.commit(result.id, [(b.index, b.text) for b in result.kept_blocks])
+        return result
+
+    def _run(
+        self, p: Partial, stages: list[Stage], state: CorpusState | None, limit: int | None = None
+    ) -> bool:
+        """Run ``stages`` over the live blocks until a pass removes nothing; True if anything went."""
+        removed_any = False
+        rounds = 0
+        budget = limit if limit is not None else self.config.max_passes
+        live = p.live
+        while live and rounds < budget and p.passes < self.config.max_passes + 1:
+            rounds += 1
+            p.passes += 1
+            ctx = Context(doc_id=p.doc_id, blocks=live, config=self.config, corpus=state)
             for stage in stages:
                 stage.run(ctx)
-            removed = [(b, d) for b, d in zip(live, ctx.decisions) if d is not None]
-            if not removed:
+            gone = [(b, d) for b, d in zip(live, ctx.decisions) if d is not None]
+            if not gone:
                 break
-            for b, d in removed:
-                decisions[b.index] = _with_pass(d, passes)
+            removed_any = True
+            for b, d in gone:
+                p.decisions[b.index] = _with_pass(d, p.passes)
             live = [b for b, d in zip(live, ctx.decisions) if d is None]
-        notes["passes"] = passes
-        text = BLOCK_SEPARATOR.join(b.text for b, d in zip(blocks, decisions) if d.kept)
-        return CleanResult(
-            id=doc.id, text=text, source=source, blocks=blocks, decisions=decisions, notes=notes
-        )
+        return removed_any
 
 
 def _with_pass(d: Decision, n: int) -> Decision:
