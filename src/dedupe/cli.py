@@ -1,11 +1,23 @@
 """``dedupe clean``: the command-line layer. Thin on purpose: parse, map to a Config, stream.
 
+Accounting: every input record is either written (possibly with empty text and the reason) or
+rejected (rejects file, with source, line, reason and raw record), so ``read == written +
+rejected`` when a run completes; the summary line on stderr and ``--stats FILE`` say so.
+
+A run is all or nothing: the output, report and rejects files are written to temporary files
+beside their final names and renamed at the end of a successful run; an interrupted or failed
+run leaves any previous files untouched (``--format txt`` files are atomic one by one). The
+stats file is written (atomically) whatever the outcome. Temporary files left by a killed run
+(``.NAME.tmp-PID-XXXXXXXX``) are removed by the next run.
+
 Exit codes:
     0  success (rejected records, if any, are in the rejects file and the summary);
     1  an input file is missing or unreadable, an output cannot be written, or ``--strict`` met a
        bad record;
     2  usage error (bad option or value);
-    130  interrupted (SIGINT); the summary is still printed and no partial output is left.
+    130  interrupted (SIGINT); 143 terminated (SIGTERM): the summary is still printed and no
+       partial output is left;
+    141  the reader of standard output went away (``| head``).
 """
 
 from __future__ import annotations
@@ -15,27 +27,55 @@ import contextlib
 import json
 import logging
 import os
+import signal
 import sys
-from collections import Counter, deque
+import time
+from collections import Counter
 from collections.abc import Iterator, Sequence
+from types import FrameType
 from typing import Any, TextIO
 
 from . import __version__
 from .config import STAGE_ORDER, Config, CorpusConfig, HtmlConfig
 from .errors import DedupeError, InputFileError
-from .io import AtomicWriter, Record, Reject, RejectSink, check_inputs, iter_inputs, safe_filename
+from .io import (
+    AtomicWriter,
+    Record,
+    Reject,
+    RejectSink,
+    check_inputs,
+    iter_inputs,
+    remove_stale_temps,
+    safe_filename,
+)
 from .model import CleanResult, Document
+from .parallel import LocalPhase, default_workers
 from .pipeline import Cleaner
 
 __all__ = ["args_to_config", "build_parser", "main"]
 
 log = logging.getLogger("dedupe.cli")
 
-EXIT_OK, EXIT_FAIL, EXIT_USAGE, EXIT_INTERRUPTED, EXIT_BROKEN_PIPE = 0, 1, 2, 130, 141
+EXIT_OK, EXIT_FAIL, EXIT_USAGE, EXIT_INTERRUPTED, EXIT_BROKEN_PIPE, EXIT_TERMINATED = 0, 1, 2, 130, 141, 143
+
+#: Default --doc-timeout (seconds per document and phase). Cleaning a news article takes well under
+#: a second; a document still running after this long is pathological (or huge) and is passed
+#: through unchanged with the reason rather than holding up the run.
+DOC_TIMEOUT = 10.0
+#: Default --max-record-bytes: 64 MiB. Large enough for any real page or article (a 50 MB
+#: document is read and passed on), small enough that one runaway line cannot exhaust memory.
+MAX_RECORD_BYTES = 64 * 1024 * 1024
 
 _EPILOG = """\
-exit codes: 0 success; 1 missing/unreadable input, unwritable output, or --strict met a bad record;
-2 usage error; 130 interrupted.
+exit codes:
+  0    success (rejected records, if any, are in the rejects file and counted in the summary)
+  1    missing/unreadable input, unwritable output, or --strict met a bad record
+  2    usage error
+  130  interrupted (SIGINT); 143 terminated (SIGTERM): summary printed, previous outputs kept
+  141  the reader of stdout went away
+
+every record read is either written or rejected: read = written + rejected (summary on stderr,
+--stats FILE as JSON). Outputs appear complete at the end of a successful run, or not at all.
 
 examples:
   dedupe clean seeds/*.txt                       clean each file on its own, JSON lines to stdout
@@ -106,6 +146,35 @@ def build_parser() -> argparse.ArgumentParser:
         "record (default: OUTPUT.rejects.jsonl beside -o FILE; with stdout output, stderr)",
     )
     c.add_argument("--strict", action="store_true", help="stop with exit code 1 at the first bad record")
+    c.add_argument(
+        "--stats",
+        metavar="FILE",
+        help="write the run's counts as JSON: read, written, rejected, rejected_by_reason, "
+        "removed_by_reason, errors_by_reason, seconds, config (also on failure or interrupt)",
+    )
+    c.add_argument(
+        "--workers",
+        type=_positive_int,
+        default=None,
+        metavar="N",
+        help="processes for the per-document phase (default: all cores); the output is the same for any N",
+    )
+    c.add_argument(
+        "--doc-timeout",
+        type=_non_negative_float,
+        default=DOC_TIMEOUT,
+        metavar="SECONDS",
+        help=f"time budget per document (default {DOC_TIMEOUT:g}; 0: none); a document over it is "
+        'passed through unchanged with "error": "time_budget_exceeded: ..."',
+    )
+    c.add_argument(
+        "--max-record-bytes",
+        type=_non_negative_int,
+        default=MAX_RECORD_BYTES,
+        metavar="BYTES",
+        help=f"reject records (lines, .txt files) longer than this as record_too_large "
+        f"(default {MAX_RECORD_BYTES} = 64 MiB; 0: no limit)",
+    )
     c.add_argument("--id-field", default="id", help="record field holding the id (default: id)")
     c.add_argument("--text-field", default="text", help="record field holding plain text (default: text)")
     c.add_argument(
@@ -127,6 +196,36 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("-v", "--verbose", action="count", default=0, help="more logging on stderr (-vv: debug)")
     c.add_argument("-q", "--quiet", action="store_true", help="only errors on stderr (no summary)")
     return parser
+
+
+def _positive_int(value: str) -> int:
+    try:
+        n = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a positive integer, got {value!r}") from None
+    if n < 1:
+        raise argparse.ArgumentTypeError(f"expected a positive integer, got {value!r}")
+    return n
+
+
+def _non_negative_int(value: str) -> int:
+    try:
+        n = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected an integer >= 0, got {value!r}") from None
+    if n < 0:
+        raise argparse.ArgumentTypeError(f"expected an integer >= 0, got {value!r}")
+    return n
+
+
+def _non_negative_float(value: str) -> float:
+    try:
+        x = float(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number of seconds >= 0, got {value!r}") from None
+    if not x >= 0 or x == float("inf"):
+        raise argparse.ArgumentTypeError(f"expected a number of seconds >= 0, got {value!r}")
+    return x
 
 
 def args_to_config(args: argparse.Namespace) -> Config:
@@ -187,18 +286,31 @@ def _setup_logging(verbose: int, quiet: bool) -> None:
     root.setLevel(level)
 
 
-class _Run:
-    """Counters for the summary, and the sinks."""
+class _Terminated(BaseException):
+    """SIGTERM, turned into an exception so the run unwinds like on Ctrl-C."""
 
-    def __init__(self, args: argparse.Namespace) -> None:
+
+def _on_sigterm(signum: int, frame: FrameType | None) -> None:
+    raise _Terminated()
+
+
+class _Run:
+    """Counters for the summary and the stats file, and the rejects sink."""
+
+    def __init__(self, args: argparse.Namespace, config: Config, workers: int) -> None:
         self.args = args
+        self.config = config
+        self.workers = workers
+        self.started = time.monotonic()
         self.read = self.written = 0
         self.removed: Counter[str] = Counter()
         self.rejected: Counter[str] = Counter()
-        rejects_path = args.rejects
-        if rejects_path is None and args.output != "-" and args.format == "jsonl":
-            rejects_path = _beside(args.output, ".rejects.jsonl")
-        self.rejects = RejectSink(rejects_path) if rejects_path else None
+        self.errors: Counter[str] = Counter()
+        self.warnings: Counter[str] = Counter()
+        self.rejects_path: str | None = args.rejects
+        if self.rejects_path is None and args.output != "-" and args.format == "jsonl":
+            self.rejects_path = _beside(args.output, ".rejects.jsonl")
+        self.rejects = RejectSink(self.rejects_path) if self.rejects_path else None
         self.strict_failure: Reject | None = None
 
     def reject(self, r: Reject) -> None:
@@ -211,14 +323,44 @@ class _Run:
         else:
             print(json.dumps({"rejected": r.to_dict()}, ensure_ascii=False), file=sys.stderr)
 
-    def summary(self) -> dict[str, Any]:
+    def account(self, res: CleanResult, rec: Record, warnings: list[str]) -> None:
+        for d in res.decisions:
+            if not d.kept:
+                self.removed[d.reason] += 1
+        error = res.notes.get("error")
+        if error:
+            self.errors[str(error).split(":", 1)[0]] += 1
+            where = f"{rec.source}:{rec.line}" if rec.line else rec.source
+            log.warning("document %r at %s: %s", res.id, where, error)
+        for w in warnings:
+            self.warnings[w] += 1
+
+    def summary(self, status: int) -> dict[str, Any]:
+        rejected = sum(self.rejected.values())
         return {
+            "status": _STATE.get(status, "failed"),
             "read": self.read,
             "written": self.written,
-            "rejected": sum(self.rejected.values()),
+            "rejected": rejected,
+            # Records read ahead (in flight in the workers) when the run was stopped.
+            "unfinished": self.read - self.written - rejected,
             "rejected_by_reason": dict(sorted(self.rejected.items())),
             "removed_by_reason": dict(sorted(self.removed.items())),
+            "errors_by_reason": dict(sorted(self.errors.items())),
+            "warnings_by_reason": dict(sorted(self.warnings.items())),
+            "seconds": round(time.monotonic() - self.started, 3),
+            "workers": self.workers,
+            "config": self.config.to_dict(),
+            "config_fingerprint": self.config.fingerprint(),
         }
+
+
+_STATE = {
+    EXIT_OK: "done",
+    EXIT_INTERRUPTED: "interrupted",
+    EXIT_TERMINATED: "terminated",
+    EXIT_FAIL: "failed",
+}
 
 
 def _beside(path: str, suffix: str) -> str:
@@ -228,17 +370,23 @@ def _beside(path: str, suffix: str) -> str:
 
 
 def _run_clean(args: argparse.Namespace, config: Config) -> int:
-    run = _Run(args)
-    cleaner = Cleaner(config)
-    pending: deque[Record] = deque()
+    workers = args.workers or default_workers()
+    run = _Run(args, config, workers)
+    timeout = args.doc_timeout or None
+    for path in (args.output, args.report, run.rejects_path, args.stats):
+        if path:
+            remove_stale_temps(path)
+    if args.output_dir and os.path.isdir(args.output_dir):
+        remove_stale_temps(args.output_dir, any_name=True)
 
-    def documents() -> Iterator[Document]:
+    def records() -> Iterator[tuple[Record, Document]]:
         for item in iter_inputs(
             args.inputs,
             id_field=args.id_field,
             text_field=args.text_field,
             html_field=args.html_field,
             invalid_utf8=args.invalid_utf8,
+            max_record_bytes=args.max_record_bytes or None,
         ):
             if isinstance(item, Reject):
                 run.reject(item)
@@ -247,13 +395,15 @@ def _run_clean(args: argparse.Namespace, config: Config) -> int:
                     return
                 continue
             run.read += 1
-            pending.append(item)
-            yield item.doc
+            yield item, item.doc
 
-    results = cleaner.clean_many(documents()) if args.corpus else (cleaner.clean(d) for d in documents())
+    cleaner = Cleaner(config, time_budget=timeout)
+    state = cleaner.new_corpus_state() if args.corpus else None
+    phase: LocalPhase[Record] = LocalPhase(config, workers=workers, time_budget=timeout, cleaner=cleaner)
     out: AtomicWriter | None = None
     report: AtomicWriter | None = None
     status = EXIT_OK
+    previous_term = _install_sigterm()
     try:
         if args.format == "jsonl":
             out = AtomicWriter(args.output)
@@ -261,17 +411,19 @@ def _run_clean(args: argparse.Namespace, config: Config) -> int:
             os.makedirs(args.output_dir, exist_ok=True)
         report = AtomicWriter(args.report) if args.report else None
         used: set[str] = set()
-        for doc_result, doc in _paired(results, pending):
-            _account(run, doc_result)
+        for rec, partial in phase.map(records()):
+            res = cleaner.complete(partial, state)
+            warnings = list(rec.warnings) + _empty_reason(res, rec)
+            run.account(res, rec, warnings)
             if out is not None:
-                out.write(json.dumps(_record(doc_result, doc, config), ensure_ascii=False) + "\n")
+                out.write(json.dumps(_record(res, rec, config, warnings), ensure_ascii=False) + "\n")
             else:
-                stem = doc_result.id[:-4] if doc_result.id.lower().endswith(".txt") else doc_result.id
+                stem = res.id[:-4] if res.id.lower().endswith(".txt") else res.id
                 name = safe_filename(stem, ".txt", used)
                 with AtomicWriter(os.path.join(args.output_dir, name)) as f:
-                    f.write(doc_result.text + ("\n" if doc_result.text else ""))
+                    f.write(res.text + ("\n" if res.text else ""))
             if report is not None:
-                report.write(doc_result.explain() + "\n\n")
+                report.write(res.explain() + "\n\n")
             run.written += 1
         if run.strict_failure is not None:
             r = run.strict_failure
@@ -279,43 +431,98 @@ def _run_clean(args: argparse.Namespace, config: Config) -> int:
             status = EXIT_FAIL
     except KeyboardInterrupt:
         status = EXIT_INTERRUPTED
+    except _Terminated:
+        status = EXIT_TERMINATED
     except BrokenPipeError:
         # The reader went away (`dedupe clean ... | head`): stop quietly, like other filters.
         with contextlib.suppress(OSError):
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        return EXIT_BROKEN_PIPE
+        status = EXIT_BROKEN_PIPE
     except OSError as e:
         print(f"dedupe: error: {e}", file=sys.stderr)
         status = EXIT_FAIL
     finally:
-        ok = status == EXIT_OK
-        for w in (out, report):
-            if w is not None:
-                (w.commit if ok else w.abort)()
-        if run.rejects is not None:
-            (run.rejects.close if ok or status == EXIT_INTERRUPTED else run.rejects.abort)()
+        # A second Ctrl-C while we clean up must not leave temp files behind.
+        with _signals_deferred():
+            (phase.close if status == EXIT_OK else phase.terminate)()
+            if state is not None:
+                with contextlib.suppress(Exception):
+                    state.close()
+            status = _finalise(run, status, out, report)
+            _restore_sigterm(previous_term)
+    if status == EXIT_BROKEN_PIPE:
+        return status
     if not args.quiet:
         _print_summary(run, status)
     return status
 
 
-def _paired(results: Iterator[CleanResult], pending: deque[Record]) -> Iterator[tuple[CleanResult, Record]]:
-    # Results come back in input order, one per document; pair each with its input record.
-    for res in results:
-        yield res, pending.popleft()
+def _finalise(run: _Run, status: int, out: AtomicWriter | None, report: AtomicWriter | None) -> int:
+    """Commit every output of a successful run, or abort them all; write --stats either way."""
+    ok = status == EXIT_OK
+    writers: list[Any] = [w for w in (out, report, run.rejects) if w is not None]
+    for w in writers:
+        try:
+            (w.close if isinstance(w, RejectSink) and ok else w.commit if ok else w.abort)()
+        except OSError as e:
+            print(f"dedupe: error: cannot write {getattr(w, 'path', '?')}: {e}", file=sys.stderr)
+            ok, status = False, EXIT_FAIL
+    if run.args.stats:
+        try:
+            with AtomicWriter(run.args.stats) as f:
+                f.write(json.dumps(run.summary(status), ensure_ascii=False, indent=1) + "\n")
+        except OSError as e:
+            print(f"dedupe: error: cannot write {run.args.stats}: {e}", file=sys.stderr)
+            status = status if status != EXIT_OK else EXIT_FAIL
+    return status
 
 
-def _account(run: _Run, res: CleanResult) -> None:
-    for d in res.decisions:
-        if not d.kept:
-            run.removed[d.reason] += 1
+def _install_sigterm() -> Any:
+    try:
+        return signal.signal(signal.SIGTERM, _on_sigterm)
+    except ValueError:  # not the main thread (main() called from a thread): leave it alone
+        return None
 
 
-def _record(res: CleanResult, rec: Record, config: Config) -> dict[str, Any]:
+def _restore_sigterm(previous: Any) -> None:
+    if previous is not None:
+        with contextlib.suppress(ValueError):
+            signal.signal(signal.SIGTERM, previous)
+
+
+@contextlib.contextmanager
+def _signals_deferred() -> Iterator[None]:
+    """Hold SIGINT/SIGTERM while outputs are committed or aborted; re-deliver nothing (the run is
+    already ending)."""
+    saved: list[tuple[signal.Signals, Any]] = []
+    try:
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            saved.append((sig, signal.signal(sig, signal.SIG_IGN)))
+    except ValueError:  # not the main thread
+        pass
+    try:
+        yield
+    finally:
+        for sig, handler in saved:
+            signal.signal(sig, handler)
+
+
+def _empty_reason(res: CleanResult, rec: Record) -> list[str]:
+    """Why a written record has empty text (when no error says it already)."""
+    if res.text or res.notes.get("error"):
+        return []
+    if res.blocks:
+        return ["all_blocks_removed"]
+    if rec.doc.text is None:
+        return ["no_text_extracted"]
+    return ["empty_input"]
+
+
+def _record(res: CleanResult, rec: Record, config: Config, warnings: list[str]) -> dict[str, Any]:
     out: dict[str, Any] = {k: v for k, v in rec.doc.meta.items() if k not in ("id", "text", "removed")}
     out.update(res.to_record())
-    if rec.warnings:
-        out["warnings"] = list(rec.warnings)
+    if warnings:
+        out["warnings"] = warnings
     if res.notes.get("error"):
         out["error"] = res.notes["error"]
     out["config"] = res.notes.get("config", config.fingerprint())
@@ -323,14 +530,23 @@ def _record(res: CleanResult, rec: Record, config: Config) -> dict[str, Any]:
 
 
 def _print_summary(run: _Run, status: int, stream: TextIO | None = None) -> None:
-    s = run.summary()
+    s = run.summary(status)
+    by = ", ".join(f"{k} {v}" for k, v in s["rejected_by_reason"].items())
     removed = ", ".join(f"{k} {v}" for k, v in s["removed_by_reason"].items()) or "none"
-    state = {EXIT_OK: "done", EXIT_INTERRUPTED: "interrupted", EXIT_FAIL: "failed"}.get(status, "failed")
-    print(
-        f"dedupe: {state}: read {s['read']}, written {s['written']}, rejected {s['rejected']}; "
-        f"blocks removed: {removed}",
-        file=stream or sys.stderr,
+    line = (
+        f"dedupe: {s['status']}: read {s['read']}, written {s['written']}, rejected {s['rejected']}"
+        + (f" ({by})" if by else "")
+        + (f", unfinished {s['unfinished']}" if s["unfinished"] else "")
+        + f"; blocks removed: {removed}"
     )
+    if s["errors_by_reason"]:
+        line += "; errors: " + ", ".join(f"{k} {v}" for k, v in s["errors_by_reason"].items())
+    if s["warnings_by_reason"]:
+        line += "; warnings: " + ", ".join(f"{k} {v}" for k, v in s["warnings_by_reason"].items())
+    line += f"; {s['seconds']:.1f} s"
+    if status not in (EXIT_OK, EXIT_BROKEN_PIPE):
+        line += "; outputs not committed (previous files kept)"
+    print(line, file=stream or sys.stderr)
 
 
 if __name__ == "__main__":  # pragma: no cover

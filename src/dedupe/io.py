@@ -47,6 +47,7 @@ __all__ = [
     "RejectSink",
     "check_inputs",
     "iter_inputs",
+    "remove_stale_temps",
     "safe_filename",
 ]
 
@@ -748,6 +749,60 @@ class AtomicWriter:
             self.commit()
         else:
             self.abort()
+
+
+_TMP_RE = re.compile(r"^\.(?P<name>.+)\.tmp-(?P<pid>\d+)-[0-9a-f]{8}$", re.DOTALL)
+
+
+def _pid_alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OSError):
+        return True  # exists (another user's process), or we cannot tell: leave its file alone
+    return True
+
+
+def remove_stale_temps(path: str, *, any_name: bool = False) -> list[str]:
+    """Delete temp files that an :class:`AtomicWriter` for ``path`` left behind when its process
+    was killed (SIGKILL, power loss): hidden files named ``.NAME.tmp-PID-XXXXXXXX`` beside
+    ``path`` whose process no longer exists. Files of running processes are left alone.
+
+    Args:
+        path: The final output path (``"-"`` does nothing), or with ``any_name`` a folder whose
+            stale temps of any name are removed (``--format txt`` output folders).
+
+    Returns:
+        The paths removed.
+    """
+    if path == "-":
+        return []
+    if any_name:
+        folder, want = path, None
+    else:
+        folder, want = os.path.dirname(os.path.abspath(path)), _truncate_utf8(os.path.basename(path), 180)
+    removed: list[str] = []
+    try:
+        names = os.listdir(folder)
+    except OSError:
+        return removed
+    for name in names:
+        m = _TMP_RE.match(name)
+        if m is None or (want is not None and m.group("name") != want) or _pid_alive(int(m.group("pid"))):
+            continue
+        full = os.path.join(folder, name)
+        try:
+            if not os.path.isfile(full) or os.path.islink(full):
+                continue
+            os.unlink(full)
+        except OSError:
+            continue
+        logger.info("removed %s, left by an interrupted run", full)
+        removed.append(full)
+    return removed
 
 
 class RejectSink:

@@ -9,9 +9,14 @@ segments back into exactly the kept blocks and a pass over them removes nothing.
 
 from __future__ import annotations
 
+import contextlib
 import logging
+import signal
+import threading
+import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from types import FrameType
 from typing import Any
 
 from .config import Config
@@ -21,9 +26,65 @@ from .segment import segment
 from .stages import Context, Stage, build_stages
 from .stages.corpus import CorpusState
 
-__all__ = ["Cleaner", "Partial", "clean", "clean_html"]
+__all__ = ["Cleaner", "Partial", "TimeBudgetExceeded", "clean", "clean_html"]
 
 log = logging.getLogger(__name__)
+
+
+class TimeBudgetExceeded(BaseException):
+    """A document used up its time budget (see ``Cleaner(time_budget=...)``).
+
+    A ``BaseException`` on purpose, like ``KeyboardInterrupt``: the ``except Exception`` handlers
+    around HTML extraction and inside third-party code must not swallow it.
+    """
+
+
+class _Budget:
+    """A per-document deadline, enforced two ways.
+
+    * Cooperatively: :meth:`check` is called between stages and passes.
+    * Preemptively, where POSIX interval timers are available and we run on the main thread (the
+      CLI, and every worker process of ``--workers N``): ``SIGALRM`` at the deadline raises
+      :class:`TimeBudgetExceeded` in whatever Python code is running, so one slow stage call (a
+      huge document, a pathological regex in a library) cannot overrun by more than the time to
+      return to Python bytecode.
+    """
+
+    def __init__(self, seconds: float | None) -> None:
+        self.seconds = seconds
+        self.deadline: float | None = None
+
+    def check(self, where: str) -> None:
+        if self.deadline is not None and time.monotonic() > self.deadline:
+            raise TimeBudgetExceeded(where)
+
+    @contextlib.contextmanager
+    def running(self) -> Iterator[None]:
+        if not self.seconds:
+            yield
+            return
+        self.deadline = time.monotonic() + self.seconds
+        use_alarm = hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread()
+        previous: Any = None
+        armed = [True]
+        if use_alarm:
+
+            def on_alarm(signum: int, frame: FrameType | None) -> None:
+                if armed[0]:
+                    raise TimeBudgetExceeded("timer")
+
+            previous = signal.signal(signal.SIGALRM, on_alarm)
+            signal.setitimer(signal.ITIMER_REAL, self.seconds)
+        try:
+            yield
+        finally:
+            try:
+                armed[0] = False
+            finally:  # runs even if the alarm fired just now
+                if use_alarm:
+                    signal.setitimer(signal.ITIMER_REAL, 0)
+                    signal.signal(signal.SIGALRM, previous if previous is not None else signal.SIG_DFL)
+                self.deadline = None
 
 
 @dataclass
@@ -56,14 +117,30 @@ class Cleaner:
     on the surrounding paragraphs). Sequential and parallel runs execute exactly these phases, so
     their results are identical.
 
+    Time budget: with ``time_budget=S`` (seconds), :meth:`prepare` and :meth:`complete` (what
+    :meth:`clean` and :meth:`clean_many` use) give each document at most about ``S`` seconds per
+    phase. A document that runs out is passed through unchanged (every block kept) with
+    ``notes["error"] = "time_budget_exceeded: ..."``, never dropped; in corpus mode its paragraphs
+    are not added to the corpus memory (they were not checked). Any other unexpected exception
+    inside the stages is handled the same way (``stage_error: ...``), so one pathological document
+    cannot end a run. :meth:`local` and :meth:`finish` are the unguarded phases.
+
     Args:
         config: The settings; defaults to ``Config()``.
+        time_budget: Seconds per document and phase; ``None`` or ``0`` for no limit.
     """
 
-    def __init__(self, config: Config | None = None) -> None:
+    def __init__(self, config: Config | None = None, *, time_budget: float | None = None) -> None:
         self.config = config if config is not None else Config()
         if not isinstance(self.config, Config):
             raise TypeError(f"config must be a dedupe.Config, got {type(self.config).__name__}")
+        if time_budget is not None and (
+            isinstance(time_budget, bool) or not isinstance(time_budget, (int, float)) or time_budget < 0
+        ):
+            raise ValueError(f"time_budget must be a number of seconds >= 0 or None, got {time_budget!r}")
+        self.time_budget = float(time_budget) if time_budget else None
+        self._budget = _Budget(self.time_budget)
+        self._extracted: tuple[Document, str] | None = None
         stages = build_stages(self.config, corpus=True)
         self._local = [s for s in stages if s.name != "corpus"]
         self._corpus = [s for s in stages if s.name == "corpus"]
@@ -73,7 +150,7 @@ class Cleaner:
         """Clean one document on its own (no corpus context)."""
         if isinstance(doc, str):
             doc = Document(id=doc_id, text=doc)
-        return self.finish(self.local(doc), None)
+        return self.complete(self.prepare(doc), None)
 
     def new_corpus_state(self) -> CorpusState | None:
         """The cross-document memory for a corpus run (None if the corpus stage is off)."""
@@ -90,7 +167,7 @@ class Cleaner:
             for n, doc in enumerate(docs):
                 if isinstance(doc, str):
                     doc = Document(id=str(n), text=doc)
-                yield self.finish(self.local(doc), state)
+                yield self.complete(self.prepare(doc), state)
         finally:
             if state is not None:
                 state.close()
@@ -109,6 +186,7 @@ class Cleaner:
                 log.warning("HTML extraction failed for %r: %s", doc.id, e)
                 source = ""
                 notes["error"] = f"html_extraction_failed: {type(e).__name__}: {e}"
+            self._extracted = (doc, source)
         blocks = segment(source)
         partial = Partial(
             doc_id=doc.id, source=source, blocks=blocks, decisions=[KEPT] * len(blocks), notes=notes
@@ -116,10 +194,72 @@ class Cleaner:
         self._run(partial, self._local, None)
         return partial
 
+    def prepare(self, doc: Document) -> Partial:
+        """:meth:`local` within the time budget; a document that overruns or makes a stage fail is
+        passed through unchanged with the reason in ``notes["error"]`` (see the class docstring)."""
+        self._extracted = None
+        try:
+            with self._budget.running():
+                return self.local(doc)
+        except TimeBudgetExceeded:
+            reason = f"time_budget_exceeded: per-document phase took more than {self.time_budget:g} s"
+        except Exception as e:  # a stage bug or RecursionError on hostile input: pass through
+            log.exception("cleaning %r failed", doc.id)
+            reason = f"stage_error: {type(e).__name__}: {e}"
+        finally:
+            extracted, self._extracted = self._extracted, None
+        log.warning("document %r passed through unchanged: %s", doc.id, reason)
+        return self.passthrough(doc, reason, extracted[1] if extracted and extracted[0] is doc else None)
+
+    def passthrough(self, doc: Document, reason: str, source: str | None = None) -> Partial:
+        """A partial that keeps every block of ``doc``, with ``reason`` as ``notes["error"]``.
+
+        For an HTML record, ``source`` is the extracted text if extraction finished; otherwise the
+        result is empty (the raw HTML is not text to pass on).
+        """
+        notes: dict[str, Any] = {"config": self._fingerprint, "error": reason, "passthrough": True}
+        if doc.text is not None:
+            source = doc.text
+        else:
+            notes["extracted_from_html"] = True
+            source = source or ""
+        blocks = segment(source)
+        return Partial(
+            doc_id=doc.id, source=source, blocks=blocks, decisions=[KEPT] * len(blocks), notes=notes
+        )
+
+    def complete(self, partial: Partial, state: CorpusState | None) -> CleanResult:
+        """:meth:`finish` within the time budget. A pass-through partial (see :meth:`prepare`)
+        skips the corpus phase; a document whose corpus phase overruns keeps its per-document
+        result, gets the reason in ``notes["error"]`` and, like every pass-through document, is
+        not added to the corpus memory."""
+        if partial.notes.get("passthrough"):
+            return self.finish(partial, None)
+        saved = list(partial.decisions), partial.passes
+        try:
+            with self._budget.running():
+                if state is not None and self._corpus and self._run(partial, self._corpus, state, limit=1):
+                    self._run(partial, self._local, None)
+        except TimeBudgetExceeded:
+            reason = f"time_budget_exceeded: corpus phase took more than {self.time_budget:g} s"
+        except Exception as e:  # a stage bug or RecursionError on hostile input: pass through
+            log.exception("corpus phase failed for %r", partial.doc_id)
+            reason = f"stage_error: {type(e).__name__}: {e}"
+        else:
+            return self._assemble(partial, state)
+        log.warning("document %r: corpus phase skipped: %s", partial.doc_id, reason)
+        partial.decisions, partial.passes = saved
+        partial.notes["error"] = reason + " (per-document cleaning kept, corpus duplicates not checked)"
+        partial.notes["passthrough"] = True
+        return self._assemble(partial, None)
+
     def finish(self, partial: Partial, state: CorpusState | None) -> CleanResult:
         """The corpus phase (if ``state`` is given), then assembly. Call in input order."""
         if state is not None and self._corpus and self._run(partial, self._corpus, state, limit=1):
             self._run(partial, self._local, None)
+        return self._assemble(partial, state)
+
+    def _assemble(self, partial: Partial, state: CorpusState | None) -> CleanResult:
         partial.notes["passes"] = partial.passes
         decisions = partial.decisions
         text = BLOCK_SEPARATOR.join(b.text for b, d in zip(partial.blocks, decisions) if d.kept)
@@ -148,6 +288,7 @@ class Cleaner:
             p.passes += 1
             ctx = Context(doc_id=p.doc_id, blocks=live, config=self.config, corpus=state)
             for stage in stages:
+                self._budget.check(stage.name)
                 stage.run(ctx)
             gone = [(b, d) for b, d in zip(live, ctx.decisions) if d is not None]
             if not gone:
