@@ -208,7 +208,7 @@ class Cleaner:
             reason = f"stage_error: {type(e).__name__}: {e}"
         finally:
             extracted, self._extracted = self._extracted, None
-        log.warning("document %r passed through unchanged: %s", doc.id, reason)
+        log.info("document %r passed through unchanged: %s", doc.id, reason)
         return self.passthrough(doc, reason, extracted[1] if extracted and extracted[0] is doc else None)
 
     def passthrough(self, doc: Document, reason: str, source: str | None = None) -> Partial:
@@ -247,7 +247,7 @@ class Cleaner:
             reason = f"stage_error: {type(e).__name__}: {e}"
         else:
             return self._assemble(partial, state)
-        log.warning("document %r: corpus phase skipped: %s", partial.doc_id, reason)
+        log.info("document %r: corpus phase skipped: %s", partial.doc_id, reason)
         partial.decisions, partial.passes = saved
         partial.notes["error"] = reason + " (per-document cleaning kept, corpus duplicates not checked)"
         partial.notes["passthrough"] = True
