@@ -1,0 +1,751 @@
+"""Quality benchmark: dedupe against trafilatura and jusText on the development sets.
+
+Usage (from the repository root)::
+
+    .venv/bin/python benchmarks/quality.py                       # all sets, all systems
+    .venv/bin/python benchmarks/quality.py --sets dragnet --limit 50 --systems trafilatura,justext
+    .venv/bin/python benchmarks/quality.py --trafilatura-variants --json out/quality.json --errors 5
+
+Sets (see ``<data>/README.md``; the data live outside the repository, in ``../shared/data`` by default):
+
+``portal``, ``dragnet``
+    Raw HTML with human gold text. Every system turns the HTML into text, which is scored against the gold
+    with token 4-gram precision/recall (per-document P and R averaged, F1 from the averages; conventions in
+    :mod:`scoring`). Systems: ``dedupe`` (``dedupe.clean_html``), ``trafilatura`` (``trafilatura.extract``
+    with default options) and ``justext`` (non-boilerplate paragraphs, stoplist from ``<html lang>``, else
+    English). When dedupe runs, the row ``dedupe:source`` scores the text dedupe extracted *before* its
+    cleaning stages (``CleanResult.source``), so the difference between the two rows is what cleaning did.
+    ``--trafilatura-variants`` adds rows for other trafilatura settings.
+
+``lines``
+    Plain-text documents with a keep/noise label per line, per language (``en``, ``de``), only records with
+    ``dup_of`` null. ``dedupe`` cleans ``"\\n".join(lines)`` with ``dedupe.clean``; its block decisions are
+    mapped back to lines. Figures: removal precision/recall/F1 (positive class = noise), line accuracy,
+    genuine lines lost, and token 4-gram P/R/F1 of the kept lines against the gold-kept lines. The row
+    ``keep-all`` is the trivial baseline that removes nothing. The labels are quality labels, so both
+    copies of a repeated genuine line (forum quotes, wiki diff views) are labelled genuine; the row
+    ``dedupe:no-duplicates`` scores dedupe with its ``duplicate.*`` removals undone, to separate the
+    boilerplate/off-topic stages from within-document de-duplication.
+
+A system that raises on a document gets an empty output for it; the error is counted and reported on
+stderr, and the run goes on. Timings are the summed wall time of the system's calls, in seconds.
+
+The module also offers :func:`run` for in-process use (tests pin quality floors with it).
+
+The dragnet set is AGPL-licensed: never copy it, or fixtures derived from it, into this repository.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import gzip
+import json
+import logging
+import re
+import sys
+import time
+import warnings
+from collections import Counter
+from collections.abc import Callable, Iterator, Sequence
+from pathlib import Path
+from typing import Any
+
+if __package__:
+    from .scoring import average_prf, ngram_prf, ngrams, removal_prf, tokenise
+else:  # run as a script, or imported with benchmarks/ on sys.path
+    from scoring import average_prf, ngram_prf, ngrams, removal_prf, tokenise
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_DATA = REPO_ROOT.parent / "shared" / "data"
+SET_FILES = {
+    "portal": "portal/portal.jsonl.gz",
+    "dragnet": "dragnet/dragnet.jsonl.gz",
+    "lines": "lines/lines.jsonl.gz",
+}
+HTML_SETS = ("portal", "dragnet")
+LANGS = ("en", "de")
+BASE_SYSTEMS = ("dedupe", "trafilatura", "justext")
+#: Extra trafilatura settings (``--trafilatura-variants``): row name -> keyword arguments of ``extract``.
+TRAFILATURA_VARIANTS: dict[str, dict[str, Any]] = {
+    "trafilatura:precision": {"favor_precision": True},
+    "trafilatura:recall": {"favor_recall": True},
+    "trafilatura:no-comments": {"include_comments": False},
+    "trafilatura:no-tables": {"include_tables": False},
+    "trafilatura:fast": {"fast": True},
+    "trafilatura:precision+no-comments": {"favor_precision": True, "include_comments": False},
+    "trafilatura:recall+no-comments": {"favor_recall": True, "include_comments": False},
+}
+N = 4  # n-gram order of the text scores
+MAX_ERROR_LINES = 40  # --errors: lines shown per document
+
+_JUSTEXT_LANGS = {
+    "en": "English", "de": "German", "fr": "French", "es": "Spanish", "it": "Italian", "nl": "Dutch",
+    "pt": "Portuguese", "ru": "Russian", "pl": "Polish", "sv": "Swedish", "da": "Danish", "fi": "Finnish",
+    "no": "Norwegian_Bokmal", "nb": "Norwegian_Bokmal", "cs": "Czech", "sk": "Slovak", "hu": "Hungarian",
+    "ro": "Romanian", "tr": "Turkish", "el": "Greek", "uk": "Ukrainian", "bg": "Bulgarian", "hr": "Croatian",
+    "sl": "Slovenian", "sr": "Serbian", "et": "Estonian", "lv": "Latvian", "lt": "Lithuanian",
+    "id": "Indonesian", "vi": "Vietnamese", "ca": "Catalan",
+}  # fmt: skip
+_HTML_LANG_RE = re.compile(r"<html\b[^>]*?\blang\s*=\s*[\"']?([a-zA-Z]{2,3})\b", re.IGNORECASE)
+_XML_DECL_RE = re.compile(r"^\s*<\?xml[^>]*\?>", re.IGNORECASE)
+
+
+def warn(msg: str) -> None:
+    print(f"warning: {msg}", file=sys.stderr)
+
+
+# --------------------------------------------------------------------------------------------- data
+
+
+def iter_records(data_dir: Path, name: str) -> Iterator[dict[str, Any]]:
+    path = Path(data_dir) / SET_FILES[name]
+    if not path.is_file():
+        raise FileNotFoundError(f"{path} not found; point --data at the shared data directory")
+    with gzip.open(path, "rt", encoding="utf-8") as f:
+        for line in f:
+            yield json.loads(line)
+
+
+def load_records(data_dir: Path, name: str, limit: int | None) -> list[dict[str, Any]]:
+    """The set's records in file order; for ``lines`` only ``dup_of`` null.
+
+    ``limit`` keeps the first N records of the set; for ``lines``, the first N of each language.
+    """
+    out = []
+    taken: Counter[str] = Counter()
+    for rec in iter_records(data_dir, name):
+        if name == "lines" and rec.get("dup_of") is not None:
+            continue
+        key = rec.get("lang", "") if name == "lines" else ""
+        if limit is not None and taken[key] >= limit:
+            continue
+        taken[key] += 1
+        out.append(rec)
+    return out
+
+
+# ------------------------------------------------------------------------------------------ systems
+
+
+def import_dedupe() -> Any:
+    """Import the library (from ``src/`` if it is not installed); a clear error if it is not usable."""
+    try:
+        import dedupe
+    except ImportError:
+        src = str(REPO_ROOT / "src")
+        if src not in sys.path:
+            sys.path.insert(0, src)
+        try:
+            import dedupe
+        except ImportError as exc:
+            raise SystemExit(
+                f"cannot import the dedupe library ({exc}); install it (pip install -e .) "
+                "or run with --systems trafilatura,justext"
+            ) from exc
+    missing = [fn for fn in ("clean", "clean_html") if not callable(getattr(dedupe, fn, None))]
+    if missing:
+        raise SystemExit(
+            f"the dedupe library has no {' / '.join(missing)} yet; run with --systems trafilatura,justext"
+        )
+    return dedupe
+
+
+def justext_text(html: str) -> str:
+    import justext
+
+    m = _HTML_LANG_RE.search(html[:5000])
+    language = _JUSTEXT_LANGS.get(m.group(1).lower()[:2], "English") if m else "English"
+    try:
+        paragraphs = justext.justext(html, justext.get_stoplist(language))
+    except ValueError:  # lxml refuses a str that carries an XML encoding declaration
+        paragraphs = justext.justext(_XML_DECL_RE.sub("", html, count=1), justext.get_stoplist(language))
+    return "\n".join(p.text for p in paragraphs if not p.is_boilerplate)
+
+
+def html_systems(systems: Sequence[str]) -> dict[str, Callable[[str], Any]]:
+    """System name -> function(html). dedupe returns its CleanResult, the others a string (or None)."""
+    out: dict[str, Callable[[str], Any]] = {}
+    for name in systems:
+        if name == "dedupe":
+            out[name] = import_dedupe().clean_html
+        elif name == "trafilatura" or name in TRAFILATURA_VARIANTS:
+            import trafilatura
+
+            kwargs = TRAFILATURA_VARIANTS.get(name, {})
+            out[name] = lambda html, kw=kwargs: trafilatura.extract(html, **kw)
+        elif name == "justext":
+            out[name] = justext_text
+        else:
+            raise ValueError(f"unknown system {name!r}")
+    return out
+
+
+# ------------------------------------------------------------------------------------------ helpers
+
+
+def coverage(line: str, ref_tokens: str, ref_grams: set[tuple[str, ...]]) -> float | None:
+    """Share of ``line`` found in a reference text (its 4-grams, or its token run if it is short).
+
+    ``ref_tokens`` is the reference's tokens joined by spaces, with a space at both ends.
+    """
+    toks = tokenise(line)
+    if not toks:
+        return None
+    if len(toks) < N:
+        return 1.0 if f" {' '.join(toks)} " in ref_tokens else 0.0
+    grams = list(ngrams(toks, N).elements())
+    return sum(g in ref_grams for g in grams) / len(grams)
+
+
+def _reference(text: str) -> tuple[str, set[tuple[str, ...]]]:
+    toks = tokenise(text)
+    return f" {' '.join(toks)} ", set(ngrams(toks, N))
+
+
+def lost_blocks(result: Any, gold: str) -> dict[int, bool]:
+    """For each removed block (by position): was removing it a loss against the gold?
+
+    A removed block is *lost* if at least half of its 4-grams are gold 4-grams that the clean text does
+    not already contain (multiset difference, consumed block by block), so removing the second copy of a
+    paragraph the gold has once is not a loss. A block of fewer than 4 tokens is lost if its token run
+    occurs more often in the gold than in the clean text. Blocks without tokens are never lost.
+    """
+    pairs = list(zip(result.blocks, result.decisions, strict=False))
+    kept_toks = tokenise("\n".join(b.text for b, d in pairs if d.kept))
+    gold_toks = tokenise(gold)
+    remaining = ngrams(gold_toks, N) - ngrams(kept_toks, N)
+    gold_str, kept_str = f" {' '.join(gold_toks)} ", f" {' '.join(kept_toks)} "
+    out: dict[int, bool] = {}
+    for i, (b, d) in enumerate(pairs):
+        if d.kept:
+            continue
+        toks = tokenise(b.text)
+        if not toks:
+            out[i] = False
+        elif len(toks) < N:
+            run = f" {' '.join(toks)} "
+            out[i] = gold_str.count(run) > kept_str.count(run)
+        else:
+            grams = list(ngrams(toks, N).elements())
+            hit = 0
+            for g in grams:
+                if remaining[g] > 0:
+                    remaining[g] -= 1
+                    hit += 1
+            out[i] = hit / len(grams) >= 0.5
+    return out
+
+
+def map_decisions(lines: Sequence[str], result: Any, doc_id: str) -> tuple[list[bool], list[str], int]:
+    """Per line: removed?, reason. Blocks are matched to non-empty lines in order, by stripped text.
+
+    A line without a matching block counts as kept; the number of such lines is returned (and warned).
+    """
+    blocks, decisions = list(result.blocks), list(result.decisions)
+    removed, reasons, unmatched = [], [], 0
+    j = 0
+    for line in lines:
+        s = line.strip()
+        if not s:
+            removed.append(False)
+            reasons.append("")
+            continue
+        k = j
+        while k < len(blocks) and blocks[k].text != s:
+            k += 1
+        if k < len(blocks):
+            d = decisions[k]
+            removed.append(not d.kept)
+            reasons.append("kept" if d.kept else str(d.reason))
+            j = k + 1
+        else:
+            removed.append(False)
+            reasons.append("unmatched")
+            unmatched += 1
+    if unmatched:
+        warn(f"{doc_id}: {unmatched} line(s) matched no dedupe block; counted as kept")
+    return removed, reasons, unmatched
+
+
+# ------------------------------------------------------------------------------------- evaluations
+
+
+def _new_sys() -> dict[str, Any]:
+    return {"seconds": 0.0, "errors": 0, "empty": 0, "pairs": [], "docs": {}}
+
+
+def _finish_text(stats: dict[str, Any]) -> dict[str, Any]:
+    avg = average_prf(stats.pop("pairs"))
+    return {
+        "precision": avg.precision,
+        "recall": avg.recall,
+        "f1": avg.f1,
+        "docs_precision": avg.n_precision,
+        "docs_recall": avg.n_recall,
+        **stats,
+    }
+
+
+def eval_html_set(
+    name: str, records: list[dict[str, Any]], systems: Sequence[str], details: dict[str, Any]
+) -> dict[str, Any]:
+    funcs = html_systems(systems)
+    rows: dict[str, dict[str, Any]] = {s: _new_sys() for s in systems}
+    if "dedupe" in funcs:
+        rows["dedupe:source"] = _new_sys()
+    reasons: Counter[str] = Counter()
+    reasons_lost: Counter[str] = Counter()
+    per_doc: list[dict[str, Any]] = []
+    for rec in records:
+        doc_id, html, gold = rec["id"], rec["html"], rec["gold_text"]
+        for sys_name, fn in funcs.items():
+            t0 = time.perf_counter()
+            try:
+                out = fn(html)
+                err = None
+            except Exception as exc:  # a failing page must not stop the run
+                out, err = None, exc
+            dt = time.perf_counter() - t0
+            row = rows[sys_name]
+            row["seconds"] += dt
+            if err is not None:
+                row["errors"] += 1
+                warn(f"{name}/{doc_id}: {sys_name} raised {type(err).__name__}: {err}")
+            if sys_name == "dedupe":
+                text = out.text if out is not None else ""
+                source = out.source if out is not None else ""
+                src_row = rows["dedupe:source"]
+                src_row["seconds"] += dt
+                src_score = ngram_prf(source, gold, N)
+                src_row["pairs"].append((src_score.precision, src_score.recall))
+                src_row["docs"][doc_id] = src_score.f1
+                src_row["empty"] += not tokenise(source)
+                if out is not None:
+                    lost = lost_blocks(out, gold)
+                    for i, d in enumerate(out.decisions):
+                        if not d.kept:
+                            reasons[d.reason] += 1
+                            reasons_lost[d.reason] += lost.get(i, False)
+            else:
+                text = out or ""
+            score = ngram_prf(text, gold, N)
+            row["pairs"].append((score.precision, score.recall))
+            row["docs"][doc_id] = score.f1
+            row["empty"] += not tokenise(text)
+            if sys_name == "dedupe" and out is not None:
+                per_doc.append({"id": doc_id, "gold": gold, "result": out, "score": score})
+    details[name] = per_doc
+    result = {
+        "docs": len(records),
+        "systems": {s: _finish_text(r) for s, r in rows.items()},
+    }
+    if "dedupe" in funcs:
+        result["dedupe_removals"] = {
+            r: {"removed": c, "lost": reasons_lost[r]} for r, c in reasons.most_common()
+        }
+    return result
+
+
+def eval_lines_set(records: list[dict[str, Any]], systems: Sequence[str], details: dict[str, Any]) -> dict:
+    use_dedupe = "dedupe" in systems
+    clean = import_dedupe().clean if use_dedupe else None
+    out: dict[str, Any] = {}
+    per_doc: list[dict[str, Any]] = []
+    for lang in LANGS:
+        recs = [r for r in records if r["lang"] == lang]
+        if not recs:
+            continue
+        labels_all: list[int] = []
+        rows: dict[str, dict[str, Any]] = {"keep-all": {"removed": [], **_new_sys()}}
+        if use_dedupe:
+            rows["dedupe"] = {"removed": [], "unmatched": 0, **_new_sys()}
+            rows["dedupe:no-duplicates"] = {"removed": [], **_new_sys()}
+        reasons: Counter[str] = Counter()
+        reasons_genuine: Counter[str] = Counter()
+        for rec in recs:
+            lines, labels = rec["lines"], [int(y) for y in rec["labels"]]
+            labels_all += labels
+            gold_text = "\n".join(ln for ln, y in zip(lines, labels, strict=False) if y == 1)
+            flags_by_sys: dict[str, list[bool]] = {"keep-all": [False] * len(lines)}
+            if clean is not None:
+                row = rows["dedupe"]
+                t0 = time.perf_counter()
+                try:
+                    res = clean("\n".join(lines))
+                except Exception as exc:
+                    res = None
+                    row["errors"] += 1
+                    warn(f"lines/{rec['id']}: dedupe raised {type(exc).__name__}: {exc}")
+                row["seconds"] += time.perf_counter() - t0
+                if res is not None:
+                    flags, why, unmatched = map_decisions(lines, res, rec["id"])
+                    row["unmatched"] += unmatched
+                else:
+                    flags, why = [False] * len(lines), ["error"] * len(lines)
+                flags_by_sys["dedupe"] = flags
+                # The line labels are quality labels: a repeated genuine line is genuine in every copy
+                # (forum quotes, wiki diffs). This row scores dedupe with its duplicate removals undone.
+                flags_by_sys["dedupe:no-duplicates"] = [
+                    rm and not r.startswith("duplicate.") for rm, r in zip(flags, why, strict=True)
+                ]
+                for rm, y, r in zip(flags, labels, why, strict=False):
+                    if rm:
+                        reasons[r] += 1
+                        reasons_genuine[r] += y == 1
+                per_doc.append(
+                    {"id": rec["id"], "lines": lines, "labels": labels, "removed": flags, "why": why}
+                )
+            for sys_name, flags in flags_by_sys.items():
+                row = rows[sys_name]
+                row["removed"] += flags
+                kept = "\n".join(ln for ln, rm in zip(lines, flags, strict=False) if not rm)
+                score = ngram_prf(kept, gold_text, N)
+                row["pairs"].append((score.precision, score.recall))
+                row["empty"] += not tokenise(kept)
+                row["docs"][rec["id"]] = score.f1
+        lang_out: dict[str, Any] = {
+            "docs": len(recs),
+            "lines": len(labels_all),
+            "genuine": sum(labels_all),
+            "noise": len(labels_all) - sum(labels_all),
+            "systems": {},
+        }
+        if use_dedupe:  # the derived row comes from the same dedupe run
+            rows["dedupe:no-duplicates"]["seconds"] = rows["dedupe"]["seconds"]
+        for sys_name, row in rows.items():
+            removal = removal_prf(labels_all, row.pop("removed")).to_dict()
+            lang_out["systems"][sys_name] = {"removal": removal, "text": _finish_text(row)}
+        if use_dedupe:
+            lang_out["dedupe_removals"] = {
+                r: {"removed": c, "genuine": reasons_genuine[r]} for r, c in reasons.most_common()
+            }
+        out[lang] = lang_out
+    details["lines"] = per_doc
+    return out
+
+
+def _run(
+    sets: Sequence[str],
+    limit: int | None,
+    data_dir: Path | str,
+    systems: Sequence[str] | None = None,
+    trafilatura_variants: bool = False,
+    progress: Callable[[str], None] | None = None,
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    systems = list(systems or BASE_SYSTEMS)
+    if trafilatura_variants:
+        systems += [v for v in TRAFILATURA_VARIANTS if v not in systems]
+    data_dir = Path(data_dir)
+    details: dict[str, Any] = {}
+    results: dict[str, Any] = {
+        "meta": {
+            "data_dir": str(data_dir),
+            "limit": limit,
+            "sets": list(sets),
+            "systems": systems,
+            "ngram": N,
+            "versions": _versions(systems),
+        },
+        "sets": {},
+    }
+    for name in sets:
+        t0 = time.perf_counter()
+        records = load_records(data_dir, name, limit)
+        if progress:
+            progress(f"{name}: {len(records)} documents ...")
+        if name in HTML_SETS:
+            res = eval_html_set(name, records, systems, details)
+        elif name == "lines":
+            res = eval_lines_set(records, systems, details)
+        else:
+            raise ValueError(f"unknown set {name!r}; choose from {', '.join(SET_FILES)}")
+        res_wall = time.perf_counter() - t0
+        if progress:
+            progress(f"{name}: done in {res_wall:.1f} s")
+        results["sets"][name] = res
+        results["meta"].setdefault("wall_seconds", {})[name] = round(res_wall, 3)
+    return results, details
+
+
+def run(
+    sets: Sequence[str],
+    limit: int | None,
+    data_dir: Path | str = DEFAULT_DATA,
+    systems: Sequence[str] | None = None,
+    trafilatura_variants: bool = False,
+) -> dict[str, Any]:
+    """Run the benchmark in-process and return every figure (the structure ``--json`` writes).
+
+    ``result["sets"][html_set]["systems"][system]`` has ``precision``, ``recall``, ``f1`` (token 4-gram,
+    macro-averaged), ``errors``, ``empty``, ``seconds`` and per-document F1 under ``docs``;
+    ``result["sets"]["lines"][lang]["systems"][system]`` has ``removal`` (``precision``, ``recall``,
+    ``f1``, ``accuracy``, ``genuine_lost``, ...) and ``text`` (the 4-gram figures of the kept lines).
+    """
+    return _run(sets, limit, data_dir, systems, trafilatura_variants)[0]
+
+
+def _versions(systems: Sequence[str]) -> dict[str, str]:
+    from importlib import metadata
+
+    out = {"python": sys.version.split()[0]}
+    for dist in ("dedupe-text", "trafilatura", "jusText", "lxml"):
+        with contextlib.suppress(metadata.PackageNotFoundError):
+            out[dist] = metadata.version(dist)
+    return out
+
+
+# ------------------------------------------------------------------------------------------ output
+
+
+def fmt(v: Any, digits: int = 3) -> str:
+    if v is None:
+        return "-"
+    if isinstance(v, float):
+        return f"{v:.{digits}f}"
+    return str(v)
+
+
+def table(headers: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
+    """A text table: first column left-aligned, the others right-aligned."""
+    cells = [list(headers)] + [[fmt(c) if not isinstance(c, str) else c for c in r] for r in rows]
+    widths = [max(len(r[i]) for r in cells) for i in range(len(headers))]
+
+    def line(r: Sequence[str]) -> str:
+        return "  ".join(
+            c.ljust(w) if i == 0 else c.rjust(w) for i, (c, w) in enumerate(zip(r, widths, strict=False))
+        )
+
+    sep = "  ".join("-" * w for w in widths)
+    return "\n".join([line(cells[0]), sep, *(line(r) for r in cells[1:])])
+
+
+def report(results: dict[str, Any]) -> str:
+    out: list[str] = []
+    for name, res in results["sets"].items():
+        wall = results["meta"].get("wall_seconds", {}).get(name)
+        if name in HTML_SETS:
+            out.append(
+                f"\n== {name}: {res['docs']} documents, token {N}-gram P/R/F1 against gold  "
+                f"(set wall time {fmt(wall, 1)} s)"
+            )
+            rows = [
+                [s, r["precision"], r["recall"], r["f1"], r["docs_precision"], r["docs_recall"],
+                 r["empty"], r["errors"], fmt(r["seconds"], 1)]
+                for s, r in res["systems"].items()
+            ]  # fmt: skip
+            out.append(table(["system", "P", "R", "F1", "nP", "nR", "empty", "errors", "seconds"], rows))
+            if res.get("dedupe_removals"):
+                out.append(
+                    "\ndedupe removals by reason (lost: the removed block is gold text missing from the "
+                    "clean text)"
+                )
+                out.append(
+                    table(
+                        ["reason", "removed", "lost"],
+                        [[k, v["removed"], v["lost"]] for k, v in res["dedupe_removals"].items()],
+                    )
+                )
+        elif name == "lines":
+            for lang, lr in res.items():
+                out.append(
+                    f"\n== lines/{lang}: {lr['docs']} documents, {lr['lines']} lines "
+                    f"({lr['genuine']} genuine, {lr['noise']} noise); removal: positive class = noise  "
+                    f"(set wall time {fmt(wall, 1)} s)"
+                )
+                rows = []
+                for s, r in lr["systems"].items():
+                    rm, tx = r["removal"], r["text"]
+                    rows.append([
+                        s, rm["tp"] + rm["fp"], rm["precision"], rm["recall"], rm["f1"], rm["accuracy"],
+                        rm["genuine_lost"], fmt(rm["genuine_lost_pct"], 1), tx["precision"], tx["recall"],
+                        tx["f1"], tx["errors"], tx.get("unmatched", 0), fmt(tx["seconds"], 2),
+                    ])  # fmt: skip
+                out.append(table(
+                    ["system", "removed", "rm P", "rm R", "rm F1", "line acc", "genuine lost", "lost %",
+                     f"{N}g P", f"{N}g R", f"{N}g F1", "errors", "unmatched", "seconds"],
+                    rows,
+                ))  # fmt: skip
+                if lr.get("dedupe_removals"):
+                    out.append(f"\ndedupe removals by reason (lines/{lang})")
+                    out.append(
+                        table(
+                            ["reason", "removed", "genuine"],
+                            [[k, v["removed"], v["genuine"]] for k, v in lr["dedupe_removals"].items()],
+                        )
+                    )
+    return "\n".join(out).lstrip("\n")
+
+
+def _short(s: str, width: int = 110) -> str:
+    s = " ".join(s.split())
+    return s if len(s) <= width else s[: width - 3] + "..."
+
+
+def error_report(details: dict[str, Any], n: int) -> str:
+    """The ``n`` worst documents for dedupe in each set, with their lost and extra lines."""
+    out: list[str] = []
+    for name in HTML_SETS:
+        docs = [d for d in details.get(name, []) if d.get("score") and d["score"].f1 is not None]
+        if not docs:
+            continue
+        docs.sort(key=lambda d: (d["score"].f1, d["id"]))
+        out.append(f"\n== {name}: the {min(n, len(docs))} worst documents for dedupe (by 4-gram F1)")
+        for d in docs[:n]:
+            res, gold, sc = d["result"], d["gold"], d["score"]
+            out.append(f"\n-- {d['id']}  P={fmt(sc.precision)} R={fmt(sc.recall)} F1={fmt(sc.f1)}")
+            gold_ref, src_ref = _reference(gold), _reference(res.source)
+            for line in gold.split("\n"):
+                cov_src = coverage(line, *src_ref)
+                if cov_src is not None and cov_src < 0.5:
+                    out.append(f"   NOT EXTRACTED  {_short(line)}")
+            lost = lost_blocks(res, gold)
+            for i, (b, dec) in enumerate(zip(res.blocks, res.decisions, strict=False)):
+                if not dec.kept and lost.get(i):
+                    out.append(f"   LOST [{dec.reason}]  {_short(b.text)}")
+                elif dec.kept:
+                    cov = coverage(b.text, *gold_ref)
+                    if cov is not None and cov < 0.5:
+                        out.append(f"   EXTRA  {_short(b.text)}")
+    docs = details.get("lines", [])
+    if docs:
+
+        def errs(d: dict[str, Any]) -> tuple[list[str], list[str]]:
+            rows = list(zip(d["lines"], d["labels"], d["removed"], d["why"], strict=False))
+            lost = [f"   LOST [{why}]  {_short(ln)}" for ln, y, rm, why in rows if rm and y == 1]
+            kept = [f"   NOISE KEPT  {_short(ln)}" for ln, y, rm, _ in rows if not rm and y == 0]
+            return lost, kept
+
+        ranked = sorted(docs, key=lambda d: (-len(errs(d)[0]), -len(errs(d)[1]), d["id"]))
+        out.append(
+            f"\n== lines: the {min(n, len(ranked))} worst documents for dedupe "
+            f"(most genuine lines lost, then most noise kept; at most {MAX_ERROR_LINES} lines each)"
+        )
+        for d in ranked[:n]:
+            lost, kept = errs(d)
+            out.append(
+                f"\n-- {d['id']}  {len(lost)} genuine lines lost, {len(kept)} noise lines kept, "
+                f"of {len(d['lines'])} lines"
+            )
+            shown = (lost + kept)[:MAX_ERROR_LINES]
+            out += shown
+            if len(lost) + len(kept) > len(shown):
+                out.append(f"   ... {len(lost) + len(kept) - len(shown)} more")
+    return "\n".join(out).lstrip("\n")
+
+
+def _jsonable(results: dict[str, Any]) -> dict[str, Any]:
+    def conv(o: Any) -> Any:
+        if isinstance(o, dict):
+            return {k: conv(v) for k, v in o.items()}
+        if isinstance(o, (list, tuple)):
+            return [conv(v) for v in o]
+        if isinstance(o, float):
+            return round(o, 6)
+        return o
+
+    return conv(results)
+
+
+def _csv(value: str) -> list[str]:
+    return [v.strip() for v in value.split(",") if v.strip()]
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="benchmarks/quality.py",
+        description="Score dedupe, trafilatura and jusText on the development sets (portal, dragnet: token "
+        "4-gram P/R/F1 against the gold text; lines: line-removal P/R/F1, genuine lines lost, and 4-gram "
+        "P/R/F1 of the kept lines).",
+    )
+    parser.add_argument(
+        "--data",
+        type=Path,
+        default=DEFAULT_DATA,
+        metavar="DIR",
+        help="the shared data directory (default: ../shared/data next to the repo: %(default)s)",
+    )
+    parser.add_argument(
+        "--sets",
+        type=_csv,
+        default=["portal", "dragnet", "lines"],
+        help="comma-separated sets to run, from portal,dragnet,lines (default: all)",
+    )
+    parser.add_argument(
+        "--systems",
+        type=_csv,
+        default=list(BASE_SYSTEMS),
+        help="comma-separated systems, from dedupe,trafilatura,justext (default: all; the "
+        "trafilatura:* variant names are accepted too); trafilatura and justext only apply to the HTML "
+        "sets, and lines always shows the keep-all baseline",
+    )
+    parser.add_argument(
+        "--trafilatura-variants",
+        action="store_true",
+        help="also score trafilatura with other extract() settings, as extra rows: "
+        + "; ".join(
+            f"{k} ({', '.join(f'{a}={b}' for a, b in v.items())})" for k, v in TRAFILATURA_VARIANTS.items()
+        ),
+    )
+    parser.add_argument(
+        "--limit",
+        type=int,
+        default=None,
+        metavar="N",
+        help="score only the first N documents of each set (file order; for lines, the first N "
+        "of each language, after dropping duplicates)",
+    )
+    parser.add_argument(
+        "--json",
+        type=Path,
+        default=None,
+        metavar="FILE",
+        help="also write every figure (with per-document F1) to FILE as JSON",
+    )
+    parser.add_argument(
+        "--errors",
+        type=int,
+        default=0,
+        metavar="N",
+        help="print the N worst documents for dedupe per set, with lost and extra lines",
+    )
+    args = parser.parse_args(argv)
+
+    for s in args.sets:
+        if s not in SET_FILES:
+            parser.error(f"unknown set {s!r}; choose from {', '.join(SET_FILES)}")
+    allowed = set(BASE_SYSTEMS) | set(TRAFILATURA_VARIANTS)
+    for s in args.systems:
+        if s not in allowed:
+            parser.error(f"unknown system {s!r}; choose from {', '.join(sorted(allowed))}")
+    if args.limit is not None and args.limit < 1:
+        parser.error("--limit must be at least 1")
+    if "dedupe" in args.systems:
+        import_dedupe()  # fail early, with a clear message
+    logging.getLogger("trafilatura").setLevel(logging.CRITICAL)
+    logging.getLogger("justext").setLevel(logging.CRITICAL)
+    warnings.filterwarnings("ignore", category=UserWarning, module="trafilatura")
+
+    results, details = _run(
+        args.sets,
+        args.limit,
+        args.data,
+        args.systems,
+        args.trafilatura_variants,
+        progress=lambda msg: print(msg, file=sys.stderr, flush=True),
+    )
+    print(report(results))
+    if args.errors > 0:
+        print()
+        print(error_report(details, args.errors))
+    if args.json is not None:
+        args.json.parent.mkdir(parents=True, exist_ok=True)
+        args.json.write_text(
+            json.dumps(_jsonable(results), indent=1, ensure_ascii=False) + "\n", encoding="utf-8"
+        )
+        print(f"\nfigures written to {args.json}", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
