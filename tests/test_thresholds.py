@@ -121,8 +121,21 @@ def test_offtopic_score_boundary(seed_texts):
 def test_label_words_boundary():
     text = _doc("World Media News", "A headline about the harbour budget vote", ORIGINAL)
     for n, kept in ((3, False), (2, True)):
-        cfg = Config(stages=("boilerplate",), boilerplate=BoilerplateConfig(max_label_words=n))
+        bp = BoilerplateConfig(max_label_words=n, quality=False)
+        cfg = Config(stages=("boilerplate",), boilerplate=bp)
         assert dedupe.clean(text, config=cfg).decisions[0].kept is kept
+
+
+def test_quality_threshold_boundary():
+    # A navigation line between prose: the quality model scores it as page furniture.
+    text = _doc(ORIGINAL, "Home | News | Sport | Contact | Login", *FILLER)
+    cfg = Config(stages=("boilerplate",))
+    d = dedupe.clean(text, config=cfg).decisions[1]
+    assert not d.kept and d.evidence["rule"] == "quality_model"
+    score = d.evidence["score"]
+    for thr, kept in ((score, False), (min(1.0, score + 1e-9), True)):
+        cfg = Config(stages=("boilerplate",), boilerplate=BoilerplateConfig(quality_threshold=thr))
+        assert dedupe.clean(text, config=cfg).decisions[1].kept is kept
 
 
 @pytest.mark.parametrize(

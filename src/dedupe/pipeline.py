@@ -286,7 +286,13 @@ class Cleaner:
         while live and rounds < budget and p.passes < self.config.max_passes + 1:
             rounds += 1
             p.passes += 1
-            ctx = Context(doc_id=p.doc_id, blocks=live, config=self.config, corpus=state)
+            ctx = Context(
+                doc_id=p.doc_id,
+                blocks=live,
+                config=self.config,
+                corpus=state,
+                from_html=bool(p.notes.get("extracted_from_html")),
+            )
             for stage in stages:
                 self._budget.check(stage.name)
                 stage.run(ctx)

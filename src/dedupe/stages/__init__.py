@@ -30,6 +30,8 @@ class Context:
     blocks: list[Block]
     config: Config
     corpus: Any = None
+    #: The text was extracted from HTML by trafilatura (which already judged the page's layout).
+    from_html: bool = False
     decisions: list[Decision | None] = field(default_factory=list)
     _words: dict[int, list[str]] = field(default_factory=dict)
     _stop: tuple[str | None, frozenset[str]] | None = None

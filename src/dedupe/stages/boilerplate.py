@@ -25,6 +25,7 @@ import regex
 
 from ..config import Config
 from . import Context, register
+from .quality import QualityPass
 
 __all__ = ["BoilerplateStage", "classify_line"]
 
@@ -237,6 +238,8 @@ class BoilerplateStage:
 
     def __init__(self, config: Config) -> None:
         self.cfg = config.boilerplate
+        self.quality = QualityPass(self.cfg) if self.cfg.quality else None
+        self.html_quality = config.html.line_quality
 
     def run(self, ctx: Context) -> None:
         for k in ctx.alive():
@@ -244,6 +247,8 @@ class BoilerplateStage:
             if hit:
                 ctx.remove(k, hit[0], self.name, rule=hit[1])
         self._labels_above_headline(ctx)
+        if self.quality is not None and not (ctx.from_html and not self.html_quality):
+            self.quality.run(ctx)
 
     def _labels_above_headline(self, ctx: Context) -> None:
         """Short labels before the first headline-like line are section labels or kickers.

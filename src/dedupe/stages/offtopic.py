@@ -49,6 +49,10 @@ W_PAIR_NOVEL_NAMES = 0.5  # required: the pair's names never occur in the rest o
 W_PAIR_LOW_COHERENCE = 0.25  # per block of the pair sharing fewer content words than typical
 W_PAIR_PUNCT = 0.25  # headline with a colon, exclamation or question mark
 NOVEL_PAIR_NAMES = 0.75
+#: The headline-and-blurb rule needs all of these: names new to the document *and* both blocks
+#: less coherent than typical. With only two of them it removed questions used as subheadings
+#: on the portal development pages (30 of 38 removals there were article text).
+PAIR_REQUIRED = frozenset({"novel_names", "headline_low_coherence", "blurb_low_coherence"})
 #: "Less coherent than typical" means below this fraction of the document's median coherence.
 LOW_RELATIVE_COHERENCE = 0.9
 NOVEL_NAMES_SHARE = 0.5
@@ -126,7 +130,12 @@ class OfftopicStage:
         typical = sorted(c for c in (coh(k) for k in alive) if c is not None)  # type: ignore[operator]
         median = typical[len(typical) // 2] if typical else 0.0
         for i, k in enumerate(alive[:-1]):
-            if i == 0 or not self._is_headline(ctx.blocks[k].text):
+            if (
+                i == 0
+                or not self._is_headline(ctx.blocks[k].text)
+                or ctx.blocks[k].text.rstrip().endswith(":")
+            ):
+                # A line ending with a colon introduces what follows: same article.
                 continue
             nxt = alive[i + 1]
             head, blurb = ctx.blocks[k].text, ctx.blocks[nxt].text
@@ -148,7 +157,7 @@ class OfftopicStage:
             if regex.search(r"[:!?]", head):
                 signals["headline_punctuation"] = W_PAIR_PUNCT
             score = sum(signals.values())
-            if score < self.cfg.score or "novel_names" not in signals:
+            if score < self.cfg.score or not PAIR_REQUIRED.issubset(signals):
                 continue
             ev = {
                 "rule": "headline_blurb",

@@ -1,0 +1,211 @@
+"""Paragraph quality: a small learned model of "is this line page furniture?", on plain text.
+
+jusText (Pomikálek 2011) classifies a paragraph from its length and stopword density, then lets
+short and doubtful paragraphs take the class of their neighbours. Its fixed thresholds remove
+ordinary news paragraphs (a 186-character news sentence has a stopword density of 0.29, below
+jusText's 0.30), so here the same observations are features of a gradient-boosted tree model:
+
+- the line itself: length, words, stopword density, share of digits, capitals and punctuation,
+  whether it ends like a sentence, table pipes, currency, mojibake;
+- its context (the jusText idea): the same features of the previous and next lines and the mean
+  over a window of seven lines;
+- the document: mean features, share of long lines, number of lines, position of the line.
+
+The model is trained by ``training/train_quality.py`` on data anyone can regenerate (the `lines`
+development set, train split only; see that script) and shipped as JSON trees in
+``dedupe/data/quality_model.json`` (no pickle). A block is removed as ``boilerplate.low_quality``
+when the model's probability reaches ``boilerplate.quality_threshold``; the evidence gives the
+probability, the threshold and the features that matter most to a reader (length, stopword
+density).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from functools import cache
+from importlib import resources
+from typing import Any
+
+import numpy as np
+import regex
+
+from ..config import BoilerplateConfig
+from ..text import words
+from . import Context
+
+__all__ = ["FEATURE_NAMES", "QualityModel", "QualityPass", "document_features"]
+
+_BASE = (
+    "log_chars",
+    "log_words",
+    "stopword_density",
+    "digit_share",
+    "upper_share",
+    "punct_share",
+    "ends_like_sentence",
+    "pipes",
+    "currency",
+    "has_stoplist",
+    "mojibake",
+)
+FEATURE_NAMES: tuple[str, ...] = (
+    *_BASE,
+    *(f"prev_{n}" for n in _BASE),
+    *(f"next_{n}" for n in _BASE),
+    *(f"window_{n}" for n in _BASE),
+    *(f"doc_{n}" for n in _BASE),
+    "doc_long_share",
+    "position",
+    "is_first",
+    "is_last",
+    "log_lines",
+)
+
+_SENT_END = regex.compile(r"[.!?\"”“»]\s*$")
+_CURRENCY = regex.compile(r"[$€£¥]|\b(?:EUR|USD|GBP|CHF)\b")
+_MOJIBAKE = regex.compile(r"Ã[\x80-\xbf¼¶¤Ÿ–—]|â€")
+_LONG = math.log1p(100)
+_WINDOW = 3
+
+
+def _line(text: str, ws: list[str], stop: frozenset[str]) -> list[float]:
+    n_chars = len(text)
+    letters = sum(c.isalpha() for c in text)
+    return [
+        math.log1p(n_chars),
+        math.log1p(len(ws)),
+        sum(w in stop for w in ws) / len(ws) if ws else 0.0,
+        sum(c.isdigit() for c in text) / max(1, n_chars),
+        sum(c.isupper() for c in text) / max(1, letters),
+        sum((not c.isalnum()) and not c.isspace() for c in text) / max(1, n_chars),
+        1.0 if _SENT_END.search(text) else 0.0,
+        float(min(text.count("|"), 5)),
+        1.0 if _CURRENCY.search(text) else 0.0,
+        1.0 if stop else 0.0,
+        1.0 if _MOJIBAKE.search(text) else 0.0,
+    ]
+
+
+def document_features(
+    texts: list[str], stop: frozenset[str], tokens: list[list[str]] | None = None
+) -> np.ndarray:
+    """The feature matrix (one row per line, columns :data:`FEATURE_NAMES`) of a document's lines."""
+    n = len(texts)
+    width = len(_BASE)
+    if n == 0:
+        return np.zeros((0, len(FEATURE_NAMES)))
+    toks = tokens if tokens is not None else [words(t) for t in texts]
+    base = np.array([_line(t, w, stop) for t, w in zip(texts, toks)], dtype=np.float64)
+    zero = np.zeros((1, width))
+    prev = np.vstack([zero, base[:-1]])
+    nxt = np.vstack([base[1:], zero])
+    csum = np.vstack([zero, np.cumsum(base, axis=0)])
+    idx = np.arange(n)
+    lo = np.maximum(0, idx - _WINDOW)
+    hi = np.minimum(n, idx + _WINDOW + 1)
+    window = (csum[hi] - csum[lo]) / (hi - lo)[:, None]
+    doc = np.broadcast_to(base.mean(axis=0), (n, width))
+    extra = np.column_stack(
+        [
+            np.full(n, float(np.mean(base[:, 0] > _LONG))),
+            idx / max(1, n - 1),
+            (idx == 0).astype(float),
+            (idx == n - 1).astype(float),
+            np.full(n, math.log1p(n)),
+        ]
+    )
+    return np.hstack([base, prev, nxt, window, doc, extra])
+
+
+#: The prose guard: a line that ends like a sentence, has at least this many words and this share
+#: of function words is article text whatever the rest of the page looks like. The model judges
+#: pages as a whole (it learned that most lines of a junk page are junk), and on news pages from
+#: the portal development set that emptied 16 articles; the guard keeps their paragraphs.
+PROSE_MIN_WORDS = 8
+PROSE_MIN_STOPWORDS = 0.2
+
+
+def _is_prose(row: np.ndarray, ws: list[str]) -> bool:
+    return len(ws) >= PROSE_MIN_WORDS and row[6] == 1.0 and row[2] >= PROSE_MIN_STOPWORDS
+
+
+class QualityModel:
+    """Gradient-boosted trees read from JSON; ``predict`` gives P(line is page furniture)."""
+
+    def __init__(self, spec: dict[str, Any]) -> None:
+        if spec.get("features") != list(FEATURE_NAMES):
+            raise ValueError(
+                "quality model was trained on other features; retrain it (training/train_quality.py)"
+            )
+        self.spec = spec
+        self.baseline = float(spec["baseline"])
+        self.trees = [
+            (
+                np.asarray(t["feature"], dtype=np.int64),
+                np.asarray(t["threshold"], dtype=np.float64),
+                np.asarray(t["left"], dtype=np.int64),
+                np.asarray(t["right"], dtype=np.int64),
+                np.asarray(t["value"], dtype=np.float64),
+                np.asarray(t["leaf"], dtype=bool),
+                np.asarray(t["missing_left"], dtype=bool),
+            )
+            for t in spec["trees"]
+        ]
+
+    @classmethod
+    @cache
+    def default(cls) -> QualityModel:
+        data = resources.files("dedupe").joinpath("data/quality_model.json").read_text(encoding="utf-8")
+        return cls(json.loads(data))
+
+    def raw(self, x: np.ndarray) -> np.ndarray:
+        out = np.full(len(x), self.baseline)
+        rows = np.arange(len(x))
+        for feature, threshold, left, right, value, leaf, missing_left in self.trees:
+            node = np.zeros(len(x), dtype=np.int64)
+            while True:
+                active = ~leaf[node]
+                if not active.any():
+                    break
+                f = feature[node]
+                v = x[rows, f]
+                go_left = np.where(np.isnan(v), missing_left[node], v <= threshold[node])
+                node = np.where(active, np.where(go_left, left[node], right[node]), node)
+            out += value[node]
+        return out
+
+    def predict(self, x: np.ndarray) -> np.ndarray:
+        out: np.ndarray = 1.0 / (1.0 + np.exp(-self.raw(x)))
+        return out
+
+
+class QualityPass:
+    """Remove the blocks the model scores as page furniture (context: the blocks of this pass)."""
+
+    name = "boilerplate"
+
+    def __init__(self, cfg: BoilerplateConfig) -> None:
+        self.cfg = cfg
+        self.model = QualityModel.default()
+
+    def run(self, ctx: Context) -> None:
+        n = len(ctx.blocks)
+        if n == 0:
+            return
+        texts = [b.text for b in ctx.blocks]
+        x = document_features(texts, ctx.stopwords, [ctx.words(k) for k in range(n)])
+        p = self.model.predict(x)
+        thr = self.cfg.quality_threshold
+        for k in ctx.alive():
+            if p[k] >= thr and not _is_prose(x[k], ctx.words(k)):
+                ctx.remove(
+                    k,
+                    "boilerplate.low_quality",
+                    self.name,
+                    rule="quality_model",
+                    score=float(p[k]),
+                    threshold=thr,
+                    length=len(texts[k]),
+                    stopword_density=round(float(x[k, 2]), 3),
+                )
