@@ -49,6 +49,10 @@ W_PAIR_NOVEL_NAMES = 0.5  # required: the pair's names never occur in the rest o
 W_PAIR_LOW_COHERENCE = 0.25  # per block of the pair sharing fewer content words than typical
 W_PAIR_PUNCT = 0.25  # headline with a colon, exclamation or question mark
 NOVEL_PAIR_NAMES = 0.75
+#: A body with at least this many headline-shaped lines is structured by subheadings; there the
+#: headline-and-blurb rule also needs the headline's punctuation signal.
+STRUCTURED_SUBHEADS = 3
+_ENUMERATED = regex.compile(r"^\s*(?:\(?\d{1,3}[.)]|[QA][.:)]|[IVX]{1,5}\.)\s")
 #: The headline-and-blurb rule needs all of these: names new to the document *and* both blocks
 #: less coherent than typical. With only two of them it removed questions used as subheadings
 #: on the portal development pages (30 of 38 removals there were article text).
@@ -127,6 +131,10 @@ class OfftopicStage:
         those of a typical block are.
         """
         coh = coherence  # typed loosely to keep the closure simple
+        # Pages built of heading + paragraph pairs (listicles, Q&A, FAQs) are structured that way:
+        # there every pair looks like a teaser. Count the body's headline-shaped lines.
+        subheads = sum(1 for k in alive[1:] if self._is_headline(ctx.blocks[k].text))
+        structured = subheads >= STRUCTURED_SUBHEADS
         typical = sorted(c for c in (coh(k) for k in alive) if c is not None)  # type: ignore[operator]
         median = typical[len(typical) // 2] if typical else 0.0
         for i, k in enumerate(alive[:-1]):
@@ -137,6 +145,8 @@ class OfftopicStage:
             ):
                 # A line ending with a colon introduces what follows: same article.
                 continue
+            if _ENUMERATED.match(ctx.blocks[k].text):
+                continue  # "2. Name, ..." or "Q. ...": an item of the article's own list
             nxt = alive[i + 1]
             head, blurb = ctx.blocks[k].text, ctx.blocks[nxt].text
             if self._is_headline(blurb):
@@ -157,7 +167,8 @@ class OfftopicStage:
             if regex.search(r"[:!?]", head):
                 signals["headline_punctuation"] = W_PAIR_PUNCT
             score = sum(signals.values())
-            if score < self.cfg.score or not PAIR_REQUIRED.issubset(signals):
+            required = PAIR_REQUIRED | ({"headline_punctuation"} if structured else set())
+            if score < self.cfg.score or not required.issubset(signals):
                 continue
             ev = {
                 "rule": "headline_blurb",
