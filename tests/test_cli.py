@@ -136,3 +136,42 @@ def test_stages_option_limits_what_runs(capsys):
     assert main(["clean", "--stages", "boilerplate", SEED_FILES[2]]) == 0
     [rec] = _jsonl(capsys.readouterr().out)
     assert {s["reason"].split(".")[0] for s in rec["removed"]} == {"boilerplate"}
+
+
+def test_help_documents_exit_codes_and_new_options(capsys):
+    assert main(["clean", "--help"]) == 0
+    out = capsys.readouterr().out
+    for needle in (
+        "exit codes:",
+        "130",
+        "143",
+        "141",
+        "--workers",
+        "--doc-timeout",
+        "--stats",
+        "--max-record-bytes",
+    ):
+        assert needle in out
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["clean", "--doc-timeout", "-1"],
+        ["clean", "--doc-timeout", "nan"],
+        ["clean", "--max-record-bytes", "-5"],
+        ["clean", "--workers", "0"],
+    ],
+)
+def test_new_options_are_validated(argv, capsys):
+    assert main(argv) == 2
+
+
+def test_stats_file_matches_the_summary(tmp_path, capsys):
+    stats = tmp_path / "stats.json"
+    assert main(["clean", SEED_FILES[0], "-o", str(tmp_path / "o.jsonl"), "--stats", str(stats)]) == 0
+    s = json.loads(stats.read_text())
+    assert (s["status"], s["read"], s["written"], s["rejected"]) == ("done", 1, 1, 0)
+    assert s["config"]["stages"] and s["seconds"] >= 0
+    removed = ", ".join(f"{k} {v}" for k, v in s["removed_by_reason"].items())
+    assert removed in capsys.readouterr().err
