@@ -261,7 +261,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     except InputFileError as e:
         print(f"dedupe: error: cannot read input {e}", file=sys.stderr)
         return EXIT_FAIL
-    return _run_clean(args, config)
+    try:
+        return _run_clean(args, config)
+    except DedupeError as e:
+        # E.g. --index names a file dedupe did not write: nothing was written, say why in one line.
+        print(f"dedupe: error: {e}", file=sys.stderr)
+        return EXIT_FAIL
 
 
 def _check_usage(args: argparse.Namespace) -> None:

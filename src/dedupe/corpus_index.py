@@ -1,72 +1,67 @@
-"""The index corpus mode queries: word-shingle MinHash signatures in an LSH index.
+"""The index corpus mode queries: word-shingle MinHash signatures (:mod:`dedupe.minhash`) in an
+LSH index (:mod:`dedupe.index`: in memory, SQLite or Redis, chosen by ``corpus.index``).
 
-Thin adapter between the corpus stage (which speaks in words of paragraphs and sentences) and the
-near-duplicate engine (signatures and an LSH index).
+Thin adapter between the corpus stage, which speaks in texts of paragraphs and sentences, and
+the near-duplicate engine, which speaks in signatures.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
-from datasketch import MinHash
 
 from .config import CorpusConfig
-from .stages._candidates import lsh_params
-from .text import ngrams
+from .index import LSHIndex, Match, open_index
+from .minhash import Signer
 
-__all__ = ["CorpusIndex", "Match"]
+__all__ = ["CANDIDATE_MARGIN", "CorpusIndex", "Match"]
 
-#: How far below the decision threshold the LSH retrieves candidates.
+#: How far below the lowest decision threshold the LSH retrieves candidates, so that pairs right
+#: at a threshold are found rather than found half the time; candidates are then filtered by
+#: their estimated similarity.
 CANDIDATE_MARGIN = 0.2
 
 
-@dataclass(frozen=True)
-class Match:
-    doc_id: str
-    block: int
-    part: int
-    similarity: float
-
-
 class CorpusIndex:
-    def __init__(self, cfg: CorpusConfig) -> None:
+    """Signatures and an LSH index for the paragraphs (and sentences) of earlier documents.
+
+    Args:
+        cfg: Corpus settings (shingle size, permutations, seed, where the index lives).
+        lowest_threshold: The lowest similarity any caller will accept; the banding is tuned
+            :data:`CANDIDATE_MARGIN` below it.
+    """
+
+    def __init__(self, cfg: CorpusConfig, lowest_threshold: float) -> None:
         self.cfg = cfg
-        # Candidates are retrieved below the decision thresholds (paragraph Jaccard, sentence Jaccard
-        # 0.8) so that pairs right at a threshold are found, not found half the time.
-        self.bands, self.rows = lsh_params(max(0.1, min(cfg.jaccard, 0.8) - CANDIDATE_MARGIN), cfg.num_perm)
-        self.tables: list[dict[bytes, list[int]]] = [{} for _ in range(self.bands)]
-        self.keys: list[tuple[str, int, int]] = []
-        self.sigs: list[np.ndarray] = []
+        self.signer = Signer(num_perm=cfg.num_perm, seed=cfg.seed, ngram=cfg.ngram)
+        threshold = max(0.1, lowest_threshold - CANDIDATE_MARGIN)
+        self.index: LSHIndex = open_index(cfg.index, threshold=threshold, signer=self.signer)
 
-    def _sig(self, ws: list[str]) -> np.ndarray:
-        m = MinHash(num_perm=self.cfg.num_perm, seed=self.cfg.seed)
-        m.update_batch([g.encode("utf-8") for g in ngrams(ws, self.cfg.ngram)])
-        return np.asarray(m.hashvalues)
+    def sign(self, texts: Sequence[str]) -> np.ndarray[Any, Any]:
+        """Signatures of many texts at once (one vectorised batch)."""
+        if not texts:
+            return np.zeros((0, self.cfg.num_perm), dtype=np.uint32)
+        return self.signer.sign(list(texts))
 
-    def _bands(self, sig: np.ndarray) -> list[bytes]:
-        r = self.rows
-        return [sig[i * r : (i + 1) * r].tobytes() for i in range(self.bands)]
+    def add_many(
+        self, doc_id: str, blocks: Sequence[int], parts: Sequence[int], sigs: np.ndarray[Any, Any]
+    ) -> None:
+        if not len(blocks):
+            return
+        add_many = getattr(self.index, "add_many", None)
+        if add_many is not None:
+            add_many([doc_id] * len(blocks), list(blocks), sigs, list(parts))
+        else:
+            for b, p, s in zip(blocks, parts, sigs):
+                self.index.add(doc_id, b, s, p)
 
-    def add(self, doc_id: str, block: int, part: int, ws: list[str]) -> None:
-        sig = self._sig(ws)
-        n = len(self.keys)
-        self.keys.append((doc_id, block, part))
-        self.sigs.append(sig)
-        for table, band in zip(self.tables, self._bands(sig)):
-            table.setdefault(band, []).append(n)
+    def query(self, sig: np.ndarray[Any, Any]) -> list[Match]:
+        return self.index.query(sig)
 
-    def query(self, ws: list[str]) -> list[Match]:
-        sig = self._sig(ws)
-        found: set[int] = set()
-        for table, band in zip(self.tables, self._bands(sig)):
-            found.update(table.get(band, ()))
-        out = []
-        for n in sorted(found):
-            sim = float(np.mean(self.sigs[n] == sig))
-            d, b, p = self.keys[n]
-            out.append(Match(d, b, p, sim))
-        return out
+    def flush(self) -> None:
+        self.index.flush()
 
     def close(self) -> None:
-        pass
+        self.index.close()

@@ -1,29 +1,31 @@
 """Candidate retrieval for within-document duplicates: MinHash signatures and a banded LSH table.
 
-Bands and rows come from the threshold with datasketch's optimisation (minimise the weighted
-false-positive and false-negative areas under the S-curve ``P(s) = 1 - (1 - s**r)**b``). With the
-default threshold 0.2 and 128 permutations this gives many short bands, so a pair at Jaccard 0.35
-becomes a candidate with probability above 0.99; candidates are verified exactly by the caller.
+The signatures come from :class:`dedupe.minhash.Signer` (bigram shingles, one vectorised batch per
+document). Bands and rows come from the threshold with datasketch's optimisation (see
+:func:`dedupe.minhash.lsh_params`: minimise the weighted false-positive and false-negative areas
+under ``P(s) = 1 - (1 - s**r)**b``). At the default threshold 0.2 and 128 permutations that is 28
+bands of 2 rows: a pair at Jaccard 0.35 (an edited copy in the seeds) becomes a candidate with
+probability 1 - (1 - 0.35**2)**28 = 0.97, a pair at 0.05 with probability 0.07. Candidates are
+verified exactly by the caller, so the table only has to not miss.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from functools import lru_cache
+from collections.abc import Sequence
+from functools import cache
+from typing import Any
 
-from datasketch import MinHash
-from datasketch.lsh import _optimal_param
+import numpy as np
 
-from ..text import ngrams
+from ..minhash import Signer, lsh_params
 
-__all__ = ["LSHCandidates", "lsh_params"]
+__all__ = ["LSHCandidates"]
 
 
-@lru_cache(maxsize=64)
-def lsh_params(threshold: float, num_perm: int) -> tuple[int, int]:
-    """(bands, rows) for ``threshold`` as datasketch's MinHashLSH chooses them."""
-    b, r = _optimal_param(threshold, num_perm, 0.5, 0.5)
-    return int(b), int(r)
+@cache
+def _signer(num_perm: int, ngram: int, seed: int) -> Signer:
+    return Signer(num_perm=num_perm, seed=seed, ngram=ngram)
 
 
 class LSHCandidates:
@@ -31,23 +33,23 @@ class LSHCandidates:
 
     def __init__(self, *, threshold: float, num_perm: int, ngram: int, seed: int = 1) -> None:
         self.bands, self.rows = lsh_params(threshold, num_perm)
-        self.num_perm, self.ngram, self.seed = num_perm, ngram, seed
+        self.signer = _signer(num_perm, ngram, seed)
         self.tables: list[dict[bytes, set[int]]] = [defaultdict(set) for _ in range(self.bands)]
 
-    def _keys(self, ws: list[str]) -> list[bytes]:
-        m = MinHash(num_perm=self.num_perm, seed=self.seed)
-        m.update_batch([g.encode("utf-8") for g in ngrams(ws, self.ngram)])
-        hv = m.hashvalues
-        r = self.rows
-        return [hv[i * r : (i + 1) * r].tobytes() for i in range(self.bands)]
+    def sign(self, texts: Sequence[str]) -> np.ndarray[Any, Any]:
+        return self.signer.sign(list(texts))
 
-    def add(self, key: int, ws: list[str]) -> None:
-        for table, band in zip(self.tables, self._keys(ws)):
+    def _keys(self, sig: np.ndarray[Any, Any]) -> list[bytes]:
+        r = self.rows
+        return [sig[i * r : (i + 1) * r].tobytes() for i in range(self.bands)]
+
+    def add(self, key: int, sig: np.ndarray[Any, Any]) -> None:
+        for table, band in zip(self.tables, self._keys(sig)):
             table[band].add(key)
 
-    def query(self, ws: list[str]) -> set[int]:
+    def query(self, sig: np.ndarray[Any, Any]) -> set[int]:
         out: set[int] = set()
-        for table, band in zip(self.tables, self._keys(ws)):
+        for table, band in zip(self.tables, self._keys(sig)):
             hit = table.get(band)
             if hit:
                 out |= hit

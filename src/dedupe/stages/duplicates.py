@@ -45,7 +45,21 @@ class DuplicateStage:
         exact: dict[str, int] = {}
         grams: dict[int, set[str]] = {}
         lsh = LSHCandidates(threshold=cfg.lsh_threshold, num_perm=cfg.num_perm, ngram=cfg.ngram)
-        for k in ctx.alive():
+        alive = ctx.alive()
+        # One vectorised batch: every block long enough for near matching, and its sentences.
+        units: dict[str, None] = {}
+        parts: dict[int, list[str]] = {}
+        for k in alive:
+            ws = ctx.words(k)
+            if len(ws) < cfg.min_words_near:
+                continue
+            units[ctx.blocks[k].text] = None
+            parts[k] = [
+                s for s in sentences(ctx.blocks[k].text) if cfg.min_words_near <= len(words(s)) < len(ws)
+            ]
+            units.update(dict.fromkeys(parts[k]))
+        sig = dict(zip(units, lsh.sign(list(units)))) if units else {}
+        for k in alive:
             ws = ctx.words(k)
             if not ws:
                 continue
@@ -62,18 +76,17 @@ class DuplicateStage:
                 )
                 continue
             mine = set(ngrams(ws, cfg.ngram))
-            if len(ws) >= cfg.min_words_near:
-                cands = lsh.query(ws)
+            if k in parts:
+                cands = lsh.query(sig[ctx.blocks[k].text])
                 if cands and self._near(ctx, k, mine, cands, grams):
                     continue
             # Only surviving blocks are indexed: a copy of a copy points at the first occurrence.
             exact.setdefault(key, k)
             grams[k] = mine
-            lsh.add(k, ws)
-            for s in sentences(ctx.blocks[k].text):
-                sw = words(s)
-                if len(sw) >= cfg.min_words_near and len(sw) < len(ws):
-                    lsh.add(k, sw)
+            if k in parts:
+                lsh.add(k, sig[ctx.blocks[k].text])
+                for s in parts[k]:
+                    lsh.add(k, sig[s])
 
     def _near(
         self, ctx: Context, k: int, mine: set[str], cands: set[int], grams: dict[int, set[str]]

@@ -1,0 +1,112 @@
+"""Corpus mode goes through the near-duplicate engine: persistent index, streaming, batching."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+
+import pytest
+from conftest import SEEDS
+
+import dedupe
+from dedupe import Config, CorpusConfig
+from dedupe.cli import main
+
+SEED_FILES = sorted(str(p) for p in SEEDS.glob("*.txt"))
+FIRST = [f for f in SEED_FILES if "/000_" in f or "/001_" in f]
+LATER = [f for f in SEED_FILES if "/003_" in f]
+
+
+def _records(path):
+    return [json.loads(line) for line in path.read_text().splitlines()]
+
+
+def test_index_remembers_across_runs(tmp_path, capsys):
+    db = tmp_path / "seen.db"
+    # Run 1 sees 000 and 001; run 2 sees only 003, which shares four paragraphs with them.
+    assert main(["clean", "--index", str(db), *FIRST, "-o", str(tmp_path / "a.jsonl")]) == 0
+    assert main(["clean", "--index", str(db), *LATER, "-o", str(tmp_path / "b.jsonl")]) == 0
+    [rec] = _records(tmp_path / "b.jsonl")
+    corpus = [s for s in rec["removed"] if s["reason"] == "duplicate.corpus"]
+    assert len(corpus) == 4
+    assert {s["duplicate_of"][0] for s in corpus} == {"000_77bd88fc0e4ab6ab.txt", "001_9f54586c58cf0f66.txt"}
+    # Without the index the same run keeps them.
+    assert main(["clean", "--corpus", *LATER, "-o", str(tmp_path / "c.jsonl")]) == 0
+    [rec] = _records(tmp_path / "c.jsonl")
+    assert not [s for s in rec["removed"] if s["reason"] == "duplicate.corpus"]
+
+
+def test_index_appends_what_is_new(tmp_path, capsys):
+    db = tmp_path / "seen.db"
+    assert main(["clean", "--index", str(db), FIRST[0], "-o", str(tmp_path / "a.jsonl")]) == 0
+    n1 = sqlite3.connect(db).execute("select count(*) from entries").fetchone()[0]
+    assert main(["clean", "--index", str(db), FIRST[1], "-o", str(tmp_path / "b.jsonl")]) == 0
+    n2 = sqlite3.connect(db).execute("select count(*) from entries").fetchone()[0]
+    assert 0 < n1 < n2
+
+
+def test_index_refuses_a_foreign_file(tmp_path, capsys):
+    foreign = tmp_path / "other.db"
+    con = sqlite3.connect(foreign)
+    con.execute("create table t (x)")
+    con.commit()
+    con.close()
+    code = main(["clean", "--index", str(foreign), FIRST[0], "-o", str(tmp_path / "a.jsonl")])
+    assert code != 0
+    err = capsys.readouterr().err
+    assert "other.db" in err and "Traceback" not in err
+    assert not (tmp_path / "a.jsonl").exists()
+
+
+def test_index_refuses_a_file_that_is_not_sqlite(tmp_path, capsys):
+    junk = tmp_path / "junk.db"
+    junk.write_bytes(b"not a database at all" * 10)
+    assert main(["clean", "--index", str(junk), FIRST[0], "-o", str(tmp_path / "a.jsonl")]) != 0
+    assert junk.read_bytes() == b"not a database at all" * 10
+
+
+def test_clean_many_streams(gold, seed_texts):
+    # Results come out before the input is exhausted: the cleaner pulls one document at a time.
+    pulled = []
+
+    def docs():
+        for d in gold:
+            pulled.append(d["file"])
+            yield dedupe.Document(id=d["file"], text=seed_texts[d["file"]])
+
+    it = dedupe.Cleaner().clean_many(docs())
+    first = next(it)
+    assert first.id == gold[0]["file"] and pulled == [gold[0]["file"]]
+
+
+@pytest.mark.parametrize("batch", [1, 2, 3, 5])
+def test_result_does_not_depend_on_batch_size(gold, seed_texts, batch):
+    # Feeding the corpus in batches of any size through one state gives the same decisions.
+    cleaner = dedupe.Cleaner()
+    docs = [dedupe.Document(id=d["file"], text=seed_texts[d["file"]]) for d in gold]
+    whole = [r.removed for r in cleaner.clean_many(docs)]
+    state = cleaner.new_corpus_state()
+    batched = []
+    for i in range(0, len(docs), batch):
+        for doc in docs[i : i + batch]:
+            batched.append(cleaner.finish(cleaner.local(doc), state).removed)
+    assert batched == whole
+
+
+def test_signatures_are_those_of_the_engine():
+    # The corpus index signs with dedupe.minhash.Signer, bit-identical to datasketch.
+    from dedupe.corpus_index import CorpusIndex
+
+    cfg = CorpusConfig()
+    idx = CorpusIndex(cfg, lowest_threshold=0.7)
+    text = "The regional council approved the new harbour budget on Tuesday after a long debate."
+    sig = idx.sign([text])[0]
+    assert (sig == idx.signer.minhash(text).hashvalues).all()
+    idx.close()
+
+
+def test_config_index_reaches_the_engine(tmp_path):
+    db = tmp_path / "lib.db"
+    cfg = Config(corpus=CorpusConfig(index=str(db)))
+    list(dedupe.Cleaner(cfg).clean_many(["A long enough paragraph about the harbour budget vote today."]))
+    assert db.exists()
