@@ -8,8 +8,10 @@ good enough to tell function words from content words.
 from __future__ import annotations
 
 import importlib.util
+from collections import Counter
 from collections.abc import Iterable
 from functools import cache
+from itertools import islice
 from pathlib import Path
 
 __all__ = ["guess_stoplist", "stoplist"]
@@ -48,20 +50,32 @@ def stoplist(language: str) -> frozenset[str]:
     return frozenset(w.strip().casefold().replace("’", "'") for w in text.splitlines() if w.strip())
 
 
+@cache
+def _languages_of() -> dict[str, tuple[int, ...]]:
+    """Each stopword of the candidate languages -> the indices of the languages that list it."""
+    table: dict[str, list[int]] = {}
+    for i, lang in enumerate(CANDIDATES):
+        for w in stoplist(lang):
+            table.setdefault(w, []).append(i)
+    return {w: tuple(v) for w, v in table.items()}
+
+
 def guess_stoplist(words: Iterable[str]) -> tuple[str | None, frozenset[str]]:
     """The language among :data:`CANDIDATES` whose stopwords cover most of ``words``.
 
-    Returns ``(None, empty set)`` when no list covers at least :data:`MIN_COVERAGE` of the words.
+    Looks at the first 2,000 words. Returns ``(None, empty set)`` when no list covers at least
+    :data:`MIN_COVERAGE` of them. Ties go to the language listed first.
     """
-    ws = list(words)[:2000]
-    if not ws:
+    counts = Counter(islice(words, 2000))
+    total = sum(counts.values())
+    if not total:
         return None, frozenset()
-    best: tuple[float, str | None] = (0.0, None)
-    for lang in CANDIDATES:
-        sl = stoplist(lang)
-        cov = sum(w in sl for w in ws) / len(ws)
-        if cov > best[0]:
-            best = (cov, lang)
-    if best[1] is None or best[0] < MIN_COVERAGE:
+    hits = [0] * len(CANDIDATES)
+    table = _languages_of()
+    for w, n in counts.items():
+        for i in table.get(w, ()):
+            hits[i] += n
+    best = max(range(len(CANDIDATES)), key=lambda i: (hits[i], -i))
+    if hits[best] == 0 or hits[best] / total < MIN_COVERAGE:
         return None, frozenset()
-    return best[1], stoplist(best[1])
+    return CANDIDATES[best], stoplist(CANDIDATES[best])

@@ -24,6 +24,11 @@ __all__ = ["LSHCandidates"]
 
 
 @cache
+def _params(threshold: float, num_perm: int) -> tuple[int, int]:
+    return lsh_params(threshold, num_perm)
+
+
+@cache
 def _signer(num_perm: int, ngram: int, seed: int) -> Signer:
     return Signer(num_perm=num_perm, seed=seed, ngram=ngram)
 
@@ -32,7 +37,7 @@ class LSHCandidates:
     """Small in-memory LSH keyed by block position; a block may be added several times (sentences)."""
 
     def __init__(self, *, threshold: float, num_perm: int, ngram: int, seed: int = 1) -> None:
-        self.bands, self.rows = lsh_params(threshold, num_perm)
+        self.bands, self.rows = _params(threshold, num_perm)
         self.signer = _signer(num_perm, ngram, seed)
         self.tables: list[dict[bytes, set[int]]] = [defaultdict(set) for _ in range(self.bands)]
 

@@ -71,14 +71,16 @@ _WINDOW = 3
 
 def _line(text: str, ws: list[str], stop: frozenset[str]) -> list[float]:
     n_chars = len(text)
-    letters = sum(c.isalpha() for c in text)
+    letters = sum(map(str.isalpha, text))
+    alnum = sum(map(str.isalnum, text))
+    spaces = sum(map(str.isspace, text))
     return [
         math.log1p(n_chars),
         math.log1p(len(ws)),
         sum(w in stop for w in ws) / len(ws) if ws else 0.0,
-        sum(c.isdigit() for c in text) / max(1, n_chars),
-        sum(c.isupper() for c in text) / max(1, letters),
-        sum((not c.isalnum()) and not c.isspace() for c in text) / max(1, n_chars),
+        sum(map(str.isdigit, text)) / max(1, n_chars),
+        sum(map(str.isupper, text)) / max(1, letters),
+        (n_chars - alnum - spaces) / max(1, n_chars),
         1.0 if _SENT_END.search(text) else 0.0,
         float(min(text.count("|"), 5)),
         1.0 if _CURRENCY.search(text) else 0.0,
@@ -140,18 +142,25 @@ class QualityModel:
             )
         self.spec = spec
         self.baseline = float(spec["baseline"])
-        self.trees = [
-            (
-                np.asarray(t["feature"], dtype=np.int64),
-                np.asarray(t["threshold"], dtype=np.float64),
-                np.asarray(t["left"], dtype=np.int64),
-                np.asarray(t["right"], dtype=np.int64),
-                np.asarray(t["value"], dtype=np.float64),
-                np.asarray(t["leaf"], dtype=bool),
-                np.asarray(t["missing_left"], dtype=bool),
-            )
-            for t in spec["trees"]
-        ]
+        trees = spec["trees"]
+        # All trees packed into (n_trees, max_nodes) arrays, so every row walks every tree at
+        # once: one numpy step per tree level instead of one per tree and level.
+        width = max(len(t["value"]) for t in trees)
+
+        def pack(key: str, dtype: Any, fill: Any) -> np.ndarray:
+            out = np.full((len(trees), width), fill, dtype=dtype)
+            for i, t in enumerate(trees):
+                out[i, : len(t[key])] = t[key]
+            return out
+
+        self.feature = pack("feature", np.int64, 0)
+        self.threshold = pack("threshold", np.float64, 0.0)
+        self.left = pack("left", np.int64, 0)
+        self.right = pack("right", np.int64, 0)
+        self.value = pack("value", np.float64, 0.0)
+        self.leaf = pack("leaf", bool, True)
+        self.missing_left = pack("missing_left", bool, True)
+        self._tree_ids = np.arange(len(trees))
 
     @classmethod
     @cache
@@ -160,19 +169,21 @@ class QualityModel:
         return cls(json.loads(data))
 
     def raw(self, x: np.ndarray) -> np.ndarray:
-        out = np.full(len(x), self.baseline)
-        rows = np.arange(len(x))
-        for feature, threshold, left, right, value, leaf, missing_left in self.trees:
-            node = np.zeros(len(x), dtype=np.int64)
-            while True:
-                active = ~leaf[node]
-                if not active.any():
-                    break
-                f = feature[node]
-                v = x[rows, f]
-                go_left = np.where(np.isnan(v), missing_left[node], v <= threshold[node])
-                node = np.where(active, np.where(go_left, left[node], right[node]), node)
-            out += value[node]
+        n = len(x)
+        if n == 0:
+            return np.zeros(0)
+        t = self._tree_ids[None, :]  # (1, trees)
+        node = np.zeros((n, len(self._tree_ids)), dtype=np.int64)  # (rows, trees)
+        rows = np.arange(n)[:, None]
+        while True:
+            active = ~self.leaf[t, node]
+            if not active.any():
+                break
+            v = x[rows, self.feature[t, node]]
+            go_left = np.where(np.isnan(v), self.missing_left[t, node], v <= self.threshold[t, node])
+            nxt = np.where(go_left, self.left[t, node], self.right[t, node])
+            node = np.where(active, nxt, node)
+        out: np.ndarray = self.baseline + self.value[t, node].sum(axis=1)
         return out
 
     def predict(self, x: np.ndarray) -> np.ndarray:
