@@ -156,7 +156,10 @@ BYLINE = regex.compile(
     r"(?:\s*[,|;–—-]\s*[^.!?]{0,60})?\s*$",
     regex.UNICODE | regex.VERSION1,
 )
-HANDLE_OR_URL = regex.compile(r"^(?:@\w+|#\w+|https?://\S+|www\.\S+|\S+@\S+\.\w+)$", _F)
+#: Social handles and hashtags: a line made mostly of them is page chrome. Bare URLs and e-mail
+#: addresses are not on the list: in reference lists and contact lines they are content (the
+#: development sets label them so: 8 of 11 such removals on lines/en were genuine lines).
+HANDLE = regex.compile(r"^(?:@\w{2,}|#\w{2,})[.,:;!]?$", _F)
 
 
 def _words(line: str) -> list[str]:
@@ -204,8 +207,8 @@ def classify_line(line: str) -> tuple[str, str] | None:
         if len(CAPTION_POSITION.findall(line, timeout=REGEX_TIMEOUT)) >= 2:
             return "boilerplate.caption", "position_markers"
         toks = _words(line)
-        if n <= 10 and sum(bool(HANDLE_OR_URL.match(t, timeout=REGEX_TIMEOUT)) for t in toks) * 2 >= n:
-            return "boilerplate.links", "handles_or_urls"
+        if n <= 10 and sum(bool(HANDLE.match(t, timeout=REGEX_TIMEOUT)) for t in toks) * 2 >= n:
+            return "boilerplate.links", "handles_or_hashtags"
     except TimeoutError:
         return None
     return None
@@ -230,6 +233,13 @@ def _is_label(text: str, max_words: int) -> bool:
     return sum(w[:1].isupper() for w in ws) >= max(1, len(ws) - 1)
 
 
+#: A standalone date is a dateline only among the first or last blocks of a document (under the
+#: headline, or an "Updated: ..." footer). Further in, dates head posts and list entries: on the
+#: portal development pages 88 of 321 date lines removed anywhere were gold text.
+DATELINE_HEAD = 6
+DATELINE_TAIL = 2
+
+
 @register("boilerplate")
 class BoilerplateStage:
     """Context-free rules per block, then labels above the headline."""
@@ -242,8 +252,14 @@ class BoilerplateStage:
         self.html_quality = config.html.line_quality
 
     def run(self, ctx: Context) -> None:
-        for k in ctx.alive():
+        alive = ctx.alive()
+        edge = set(alive[:DATELINE_HEAD]) | set(alive[-DATELINE_TAIL:])
+        for k in alive:
             hit = classify_line(ctx.blocks[k].text)
+            if hit and hit[0] == "boilerplate.dateline" and k not in edge:
+                # A date line inside the body heads a post or an entry of a list (blog archives,
+                # forum threads): structure of the content, not the page's dateline.
+                continue
             if hit:
                 ctx.remove(k, hit[0], self.name, rule=hit[1])
         self._labels_above_headline(ctx)

@@ -49,6 +49,11 @@ W_PAIR_NOVEL_NAMES = 0.5  # required: the pair's names never occur in the rest o
 W_PAIR_LOW_COHERENCE = 0.25  # per block of the pair sharing fewer content words than typical
 W_PAIR_PUNCT = 0.25  # headline with a colon, exclamation or question mark
 NOVEL_PAIR_NAMES = 0.75
+#: A teaser is short: a blurb or a lede of more words than this, or holding more than this share
+#: of the document's words, is never one (on two portal pages whose whole article sat in one
+#: long line the rules removed the article itself).
+MAX_TEASER_WORDS = 100
+MAX_TEASER_SHARE = 0.3
 #: A body with at least this many headline-shaped lines is structured by subheadings; there the
 #: headline-and-blurb rule also needs the headline's punctuation signal.
 STRUCTURED_SUBHEADS = 3
@@ -116,14 +121,16 @@ class OfftopicStage:
             shared = sum(1 for w in mine if df[w] - removed[w] - 1 > 0)
             return shared / len(mine)
 
-        self._headline_blurb(ctx, alive, coherence)
-        self._foreign_lede(ctx, [k for k in alive if ctx.decisions[k] is None], coherence)
+        total = sum(len(ctx.words(k)) for k in alive)
+        short = {k for k in alive if len(ctx.words(k)) <= min(MAX_TEASER_WORDS, MAX_TEASER_SHARE * total)}
+        self._headline_blurb(ctx, alive, coherence, short)
+        self._foreign_lede(ctx, [k for k in alive if ctx.decisions[k] is None], coherence, short)
 
     def _is_headline(self, text: str) -> bool:
         n = len(text.split())
         return 3 <= n <= MAX_HEADLINE_WORDS and not _ENDS_SENTENCE.search(text)
 
-    def _headline_blurb(self, ctx: Context, alive: list[int], coherence: object) -> None:
+    def _headline_blurb(self, ctx: Context, alive: list[int], coherence: object, short: set[int]) -> None:
         """A headline-shaped line plus the paragraph after it, both foreign to the document.
 
         Foreign means: the names they use (capitalised words other than a sentence's first) are
@@ -148,6 +155,8 @@ class OfftopicStage:
             if _ENUMERATED.match(ctx.blocks[k].text):
                 continue  # "2. Name, ..." or "Q. ...": an item of the article's own list
             nxt = alive[i + 1]
+            if k not in short or nxt not in short:
+                continue
             head, blurb = ctx.blocks[k].text, ctx.blocks[nxt].text
             if self._is_headline(blurb):
                 continue
@@ -188,12 +197,14 @@ class OfftopicStage:
                 **ev,
             )
 
-    def _foreign_lede(self, ctx: Context, alive: list[int], coherence: object) -> None:
+    def _foreign_lede(self, ctx: Context, alive: list[int], coherence: object, short: set[int]) -> None:
         if len(alive) < MIN_BLOCKS:
             return
         coh = coherence
         for pos in range(max(1, len(alive) - TAIL_BLOCKS), len(alive)):
             k = alive[pos]
+            if k not in short:
+                continue
             text = ctx.blocks[k].text
             before = " ".join(ctx.blocks[j].text for j in alive[:pos])
             before_tokens = Counter(regex.findall(r"[\p{L}\p{N}'’\-]+", before))
