@@ -30,6 +30,18 @@ MERGE_SHARE = 0.2
 #: a templated list ("Teaching Award, 2013" / "Teaching Award, 2015"), not a copy: keep it.
 NUMBERED_ITEM_MAX_WORDS = 20
 
+#: A short title-like line (no sentence end) repeated further than this many blocks from its first
+#: occurrence is a heading used twice by design, not a copy (portal development pages: tables of
+#: contents followed by the same section headings).
+HEADING_MAX_WORDS = 10
+HEADING_MAX_GAP = 3
+_SENTENCE_END = regex.compile(r"[.!?…]\W*$")
+
+
+def _is_distant_heading(text: str, ws: list[str], gap: int) -> bool:
+    return len(ws) < HEADING_MAX_WORDS and gap > HEADING_MAX_GAP and not _SENTENCE_END.search(text)
+
+
 _NUMBER = regex.compile(r"\d+(?:[.,]\d+)*")
 
 
@@ -65,6 +77,10 @@ class DuplicateStage:
                 continue
             key = " ".join(ws)
             first = exact.get(key)
+            if first is not None and _is_distant_heading(ctx.blocks[k].text, ws, k - first):
+                # A table of contents and the section headings it lists, or a list heading used
+                # by design: repeated titles that are a copy sit next to the original.
+                first = None
             if first is not None and len(ws) >= cfg.min_words_exact:
                 ctx.remove(
                     k,
