@@ -1,4 +1,4 @@
-"""Candidate retrieval for within-document duplicates: MinHash signatures and a banded LSH table.
+"""Candidate retrieval for within-document duplicates: MinHash signatures and LSH banding.
 
 The signatures come from :class:`dedupe.minhash.Signer` (bigram shingles, one vectorised batch per
 document). Bands and rows come from the threshold with datasketch's optimisation (see
@@ -6,21 +6,24 @@ document). Bands and rows come from the threshold with datasketch's optimisation
 under ``P(s) = 1 - (1 - s**r)**b``). At the default threshold 0.2 and 128 permutations that is 28
 bands of 2 rows: a pair at Jaccard 0.35 (an edited copy in the seeds) becomes a candidate with
 probability 1 - (1 - 0.35**2)**28 = 0.97, a pair at 0.05 with probability 0.07. Candidates are
-verified exactly by the caller, so the table only has to not miss.
+verified exactly by the caller, so banding only has to not miss.
+
+A document's blocks are few enough that all colliding pairs are found at once: every band of
+every signature gets a 64-bit key (:func:`dedupe.index.band_keys`), the keys are sorted, and runs
+of equal keys are the collisions. Only collisions reach Python code.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Sequence
 from functools import cache
-from typing import Any
 
 import numpy as np
 
+from ..index import band_keys
 from ..minhash import Signer, lsh_params
 
-__all__ = ["LSHCandidates"]
+__all__ = ["candidates"]
 
 
 @cache
@@ -33,29 +36,51 @@ def _signer(num_perm: int, ngram: int, seed: int) -> Signer:
     return Signer(num_perm=num_perm, seed=seed, ngram=ngram)
 
 
-class LSHCandidates:
-    """Small in-memory LSH keyed by block position; a block may be added several times (sentences)."""
+def candidates(
+    texts: Sequence[str],
+    owners: Sequence[int],
+    queries: Sequence[bool],
+    *,
+    threshold: float,
+    num_perm: int,
+    ngram: int,
+    seed: int = 1,
+) -> dict[int, set[int]]:
+    """Blocks whose units share an LSH band with a block's query unit.
 
-    def __init__(self, *, threshold: float, num_perm: int, ngram: int, seed: int = 1) -> None:
-        self.bands, self.rows = _params(threshold, num_perm)
-        self.signer = _signer(num_perm, ngram, seed)
-        self.tables: list[dict[bytes, set[int]]] = [defaultdict(set) for _ in range(self.bands)]
+    Args:
+        texts: The units: whole blocks and their sentences.
+        owners: For each unit, the block it belongs to.
+        queries: For each unit, whether it is the block's query unit (the whole block).
+        threshold, num_perm, ngram, seed: Banding and signature settings.
 
-    def sign(self, texts: Sequence[str]) -> np.ndarray[Any, Any]:
-        return self.signer.sign(list(texts))
-
-    def _keys(self, sig: np.ndarray[Any, Any]) -> list[bytes]:
-        r = self.rows
-        return [sig[i * r : (i + 1) * r].tobytes() for i in range(self.bands)]
-
-    def add(self, key: int, sig: np.ndarray[Any, Any]) -> None:
-        for table, band in zip(self.tables, self._keys(sig)):
-            table[band].add(key)
-
-    def query(self, sig: np.ndarray[Any, Any]) -> set[int]:
-        out: set[int] = set()
-        for table, band in zip(self.tables, self._keys(sig)):
-            hit = table.get(band)
-            if hit:
-                out |= hit
+    Returns:
+        ``{block: {other blocks}}`` for every block whose query unit collides with some unit of
+        another block (both directions are listed; the caller keeps the earlier ones).
+    """
+    out: dict[int, set[int]] = {}
+    if len(texts) < 2:
         return out
+    bands, rows = _params(threshold, num_perm)
+    sigs = _signer(num_perm, ngram, seed).sign(list(texts))
+    keys = band_keys(sigs, bands, rows).ravel()  # keys of different bands differ (salted)
+    unit = np.repeat(np.arange(len(texts)), bands)
+    order = np.argsort(keys, kind="stable")
+    sk = keys[order]
+    same = sk[1:] == sk[:-1]
+    if not same.any():
+        return out
+    starts = np.flatnonzero(np.r_[True, ~same])
+    ends = np.r_[starts[1:], len(sk)]
+    own = np.asarray(owners)
+    qry = np.asarray(queries, dtype=bool)
+    for a, b in zip(starts[ends - starts > 1], ends[ends - starts > 1]):
+        members = unit[order[a:b]]
+        blocks = set(own[members].tolist())
+        if len(blocks) < 2:
+            continue
+        for m in members.tolist():
+            if qry[m]:
+                k = int(own[m])
+                out.setdefault(k, set()).update(blocks - {k})
+    return out

@@ -20,7 +20,7 @@ import regex
 from ..config import Config
 from ..text import ngrams, sentences, words
 from . import Context, register
-from ._candidates import LSHCandidates
+from ._candidates import candidates
 
 __all__ = ["DuplicateStage"]
 
@@ -56,21 +56,28 @@ class DuplicateStage:
         cfg = self.cfg
         exact: dict[str, int] = {}
         grams: dict[int, set[str]] = {}
-        lsh = LSHCandidates(threshold=cfg.lsh_threshold, num_perm=cfg.num_perm, ngram=cfg.ngram)
         alive = ctx.alive()
         # One vectorised batch: every block long enough for near matching, and its sentences.
-        units: dict[str, None] = {}
-        parts: dict[int, list[str]] = {}
+        texts: list[str] = []
+        owners: list[int] = []
+        queries: list[bool] = []
+        near: set[int] = set()
         for k in alive:
             ws = ctx.words(k)
             if len(ws) < cfg.min_words_near:
                 continue
-            units[ctx.blocks[k].text] = None
-            parts[k] = [
-                s for s in sentences(ctx.blocks[k].text) if cfg.min_words_near <= len(words(s)) < len(ws)
-            ]
-            units.update(dict.fromkeys(parts[k]))
-        sig = dict(zip(units, lsh.sign(list(units)))) if units else {}
+            near.add(k)
+            texts.append(ctx.blocks[k].text)
+            owners.append(k)
+            queries.append(True)
+            for sent in sentences(ctx.blocks[k].text):
+                if cfg.min_words_near <= len(words(sent)) < len(ws):
+                    texts.append(sent)
+                    owners.append(k)
+                    queries.append(False)
+        colliding = candidates(
+            texts, owners, queries, threshold=cfg.lsh_threshold, num_perm=cfg.num_perm, ngram=cfg.ngram
+        )
         for k in alive:
             ws = ctx.words(k)
             if not ws:
@@ -92,17 +99,13 @@ class DuplicateStage:
                 )
                 continue
             mine = set(ngrams(ws, cfg.ngram))
-            if k in parts:
-                cands = lsh.query(sig[ctx.blocks[k].text])
+            if k in near:
+                # Candidates: earlier blocks that survived (a copy of a copy points at the first).
+                cands = {j for j in colliding.get(k, ()) if j < k and j in grams}
                 if cands and self._near(ctx, k, mine, cands, grams):
                     continue
-            # Only surviving blocks are indexed: a copy of a copy points at the first occurrence.
             exact.setdefault(key, k)
             grams[k] = mine
-            if k in parts:
-                lsh.add(k, sig[ctx.blocks[k].text])
-                for s in parts[k]:
-                    lsh.add(k, sig[s])
 
     def _near(
         self, ctx: Context, k: int, mine: set[str], cands: set[int], grams: dict[int, set[str]]
