@@ -66,6 +66,7 @@ PAIR_REQUIRED = frozenset({"novel_names", "headline_low_coherence", "blurb_low_c
 LOW_RELATIVE_COHERENCE = 0.9
 NOVEL_NAMES_SHARE = 0.5
 
+_TOKEN = regex.compile(r"[\p{L}\p{N}'’\-]+")
 _CAP_TOKEN = regex.compile(r"\b[\p{Lu}][\p{L}\p{M}'’\-]+\b")
 _NAME = regex.compile(r"(?<![\p{L}])([\p{Ll}][\p{L}\-]{2,})\s+([\p{Lu}][\p{L}\-]+(?:\s+[\p{Lu}][\p{L}\-]+)+)")
 _ACRONYM_DEF = regex.compile(r"\((\p{Lu}[\p{Lu}\p{N}&]{1,7})s?\)")
@@ -142,6 +143,10 @@ class OfftopicStage:
         # there every pair looks like a teaser. Count the body's headline-shaped lines.
         subheads = sum(1 for k in alive[1:] if self._is_headline(ctx.blocks[k].text))
         structured = subheads >= STRUCTURED_SUBHEADS
+        tokens = {k: Counter(_TOKEN.findall(ctx.blocks[k].text.replace("’", "'"))) for k in alive}
+        tokens_all: Counter[str] = Counter()
+        for t in tokens.values():
+            tokens_all.update(t)
         typical = sorted(c for c in (coh(k) for k in alive) if c is not None)  # type: ignore[operator]
         median = typical[len(typical) // 2] if typical else 0.0
         for i, k in enumerate(alive[:-1]):
@@ -160,12 +165,12 @@ class OfftopicStage:
             head, blurb = ctx.blocks[k].text, ctx.blocks[nxt].text
             if self._is_headline(blurb):
                 continue
-            rest = " ".join(ctx.blocks[j].text for j in alive if j not in (k, nxt))
-            rest_tokens = set(regex.findall(r"[\p{L}\p{N}'’\-]+", rest.replace("’", "'")))
+            # Tokens of the rest of the document: the whole document's, minus this pair's.
+            rest_tokens = tokens_all - tokens[k] - tokens[nxt]
             names = _names(head) + [w for w in head.split()[1:2] if w[:1].isupper()] + _names(blurb)
             names = [n for n in names if n.casefold() not in ctx.stopwords]
             signals: dict[str, float] = {}
-            if len(names) >= 2 and sum(n not in rest_tokens for n in names) / len(names) >= NOVEL_PAIR_NAMES:
+            if len(names) >= 2 and sum(rest_tokens[n] <= 0 for n in names) / len(names) >= NOVEL_PAIR_NAMES:
                 signals["novel_names"] = W_PAIR_NOVEL_NAMES
             ch = coh(k, (nxt,))  # type: ignore[operator]
             cb = coh(nxt, (k,))  # type: ignore[operator]
