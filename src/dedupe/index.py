@@ -41,7 +41,7 @@ import numpy as np
 import numpy.typing as npt
 
 from dedupe.errors import ConfigError, IndexFormatError
-from dedupe.minhash import DEFAULT_HASH, HASHES, MODES, SCHEMES, Signer, lsh_params
+from dedupe.minhash import DEFAULT_HASH, HASHES, MODES, SCHEMES, Signer, _fmix64, lsh_params
 
 __all__ = [
     "DEFAULT_WEIGHTS",
@@ -127,14 +127,6 @@ _KEY_SALT: Final = np.uint64(0xD6E8FEB86659FD93)
 def _multipliers(rows: int) -> npt.NDArray[np.uint64]:
     rng = np.random.RandomState(0x5EED)
     return rng.randint(0, 1 << 62, size=rows, dtype=np.uint64) * _U64(2) + _U64(1)
-
-
-def _fmix64(h: npt.NDArray[np.uint64]) -> npt.NDArray[np.uint64]:
-    h = h ^ (h >> _U64(33))
-    h = h * _U64(0xFF51AFD7ED558CCD)
-    h = h ^ (h >> _U64(33))
-    h = h * _U64(0xC4CEB9FE1A85EC53)
-    return h ^ (h >> _U64(33))
 
 
 def _band_sums(signatures: npt.NDArray[Any], bands: int, rows: int) -> npt.NDArray[np.uint64]:

@@ -97,7 +97,7 @@ def build_stages(config: Config, *, corpus: bool) -> list[Stage]:
     for name in config.stages:
         if name == "corpus" and not corpus:
             continue
-        sub = getattr(config, name if name != "duplicates" else "duplicates", None)
+        sub = getattr(config, name, None)
         if sub is not None and getattr(sub, "enabled", True) is False:
             continue
         out.append(REGISTRY[name](config))
