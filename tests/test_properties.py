@@ -71,3 +71,21 @@ def test_corpus_removes_a_verbatim_second_copy(text):
     second = {b.index: d for b, d in zip(res[1].blocks, res[1].decisions)}
     for b in long_enough:
         assert not second[b.index].kept
+
+
+def test_idempotent_on_real_documents():
+    # The learned line-quality model and the off-topic rules look at context, so idempotence is
+    # also checked on real pages: every document of the lines development set (216 documents).
+    import sys
+
+    import pytest
+    from conftest import SHARED_DATA
+
+    if not (SHARED_DATA / "lines").is_dir():
+        pytest.skip("../shared/data not found")
+    sys.path.insert(0, str(SHARED_DATA))
+    from load import iter_set
+
+    for rec in iter_set("lines"):
+        once = dedupe.clean("\n".join(rec["lines"])).text
+        assert dedupe.clean(once).text == once, rec["id"]
