@@ -6,6 +6,7 @@ The same normalisation must be used wherever two texts are compared, so it lives
 from __future__ import annotations
 
 import unicodedata
+from functools import lru_cache
 
 import regex
 
@@ -31,7 +32,17 @@ def words(text: str) -> list[str]:
     >>> words("Norway’s minister, co-chair, met Smith.")
     ["norway's", 'minister', 'co-chair', 'met', 'smith']
     """
-    return WORD_RE.findall(normalize(text))
+    return list(_words(text))
+
+
+#: Texts whose words and sentences are remembered. Every stage and every fixed-point pass asks
+#: for the same blocks again; the cache is per process and bounded.
+CACHE_SIZE = 1 << 15
+
+
+@lru_cache(maxsize=CACHE_SIZE)
+def _words(text: str) -> tuple[str, ...]:
+    return tuple(WORD_RE.findall(normalize(text)))
 
 
 #: A sentence ends at ., ! or ? (optionally followed by closing quotes/brackets) before whitespace
@@ -46,7 +57,12 @@ def sentences(text: str) -> list[str]:
     >>> sentences('He left. "Why?" she asked. It was 5 p.m. then.')
     ['He left.', '"Why?" she asked.', 'It was 5 p.m. then.']
     """
-    return [s for s in (p.strip() for p in _SENT_END.split(text)) if s]
+    return list(_sentences(text))
+
+
+@lru_cache(maxsize=CACHE_SIZE)
+def _sentences(text: str) -> tuple[str, ...]:
+    return tuple(s for s in (p.strip() for p in _SENT_END.split(text)) if s)
 
 
 def ngrams(ws: list[str], n: int) -> list[str]:

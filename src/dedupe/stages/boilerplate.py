@@ -21,6 +21,8 @@ Observations:
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import regex
 
 from ..config import Config
@@ -166,6 +168,7 @@ def _words(line: str) -> list[str]:
     return line.split()
 
 
+@lru_cache(maxsize=1 << 15)
 def classify_line(line: str) -> tuple[str, str] | None:
     """Return ``(reason, rule)`` if the line alone is boilerplate, else None.
 
