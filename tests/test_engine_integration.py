@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import sys
 
 import pytest
 from conftest import SEEDS
@@ -110,3 +111,78 @@ def test_config_index_reaches_the_engine(tmp_path):
     cfg = Config(corpus=CorpusConfig(index=str(db)))
     list(dedupe.Cleaner(cfg).clean_many(["A long enough paragraph about the harbour budget vote today."]))
     assert db.exists()
+
+
+def _count(db) -> int:
+    con = sqlite3.connect(db)
+    try:
+        return int(con.execute("select count(*) from entries").fetchone()[0])
+    finally:
+        con.close()
+
+
+def test_killed_run_leaves_the_index_as_it_was(tmp_path):
+    # SIGKILL in the middle of a corpus run with --index: the index is still a consistent SQLite
+    # database, holds exactly what the earlier successful run committed (the killed run's output
+    # was discarded, so its paragraphs must not count as seen), and the next run uses it.
+    import os
+    import signal
+    import subprocess
+    import time
+
+    db = tmp_path / "seen.db"
+    assert main(["clean", "--index", str(db), *FIRST, "-o", str(tmp_path / "first.jsonl")]) == 0
+    before = _count(db)
+    assert before > 0
+    src = tmp_path / "in.jsonl"
+    para = "Paragraph {i} of document {d}: the council met on Monday to discuss the harbour budget again."
+    with src.open("w") as f:
+        for d in range(3000):
+            text = "\n".join(para.format(i=i, d=d) for i in range(8))
+            f.write(json.dumps({"id": f"d{d}", "text": text}) + "\n")
+    cmd = [
+        sys.executable,
+        "-m",
+        "dedupe.cli",
+        "clean",
+        "--index",
+        str(db),
+        str(src),
+        "-o",
+        str(tmp_path / "o.jsonl"),
+    ]
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    wal = tmp_path / "seen.db-wal"  # WAL mode: pages reach this file before any commit
+    deadline = time.time() + 60
+    while (
+        time.time() < deadline
+        and proc.poll() is None
+        and not (wal.exists() and wal.stat().st_size > 64 * 1024)
+    ):
+        time.sleep(0.02)
+    assert proc.poll() is None, "the run ended before it could be killed; make the input larger"
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+    con = sqlite3.connect(db)
+    assert con.execute("pragma integrity_check").fetchone()[0] == "ok"
+    con.close()
+    assert _count(db) == before
+    assert not (tmp_path / "o.jsonl").exists()
+    # The next run still finds what the first run saw.
+    assert main(["clean", "--index", str(db), *LATER, "-o", str(tmp_path / "later.jsonl")]) == 0
+    [rec] = _records(tmp_path / "later.jsonl")
+    assert len([s for s in rec["removed"] if s["reason"] == "duplicate.corpus"]) == 4
+
+
+def test_failed_run_rolls_the_index_back(tmp_path, capsys):
+    # --strict stops at a bad record: the output is discarded, so the index must not remember the
+    # documents cleaned before it.
+    db = tmp_path / "seen.db"
+    assert main(["clean", "--index", str(db), FIRST[0], "-o", str(tmp_path / "a.jsonl")]) == 0
+    before = _count(db)
+    src = tmp_path / "in.jsonl"
+    good = {"id": "g", "text": (SEEDS / "001_9f54586c58cf0f66.txt").read_text()}
+    src.write_text(json.dumps(good) + "\nnot json\n")
+    assert main(["clean", "--strict", "--index", str(db), str(src), "-o", str(tmp_path / "b.jsonl")]) == 1
+    assert _count(db) == before
+    assert not (tmp_path / "b.jsonl").exists()

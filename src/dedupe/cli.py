@@ -450,10 +450,14 @@ def _run_clean(args: argparse.Namespace, config: Config) -> int:
         # A second Ctrl-C while we clean up must not leave temp files behind.
         with _signals_deferred():
             (phase.close if status == EXIT_OK else phase.terminate)()
+            status = _finalise(run, status, out, report)
+            # The index is committed after the output and only with it: if the run failed, what
+            # it indexed is rolled back, or a re-run would drop those paragraphs as "already seen"
+            # although their documents were never written. (Killed between the two renames, a
+            # run leaves duplicates kept, never text lost.)
             if state is not None:
                 with contextlib.suppress(Exception):
-                    state.close()
-            status = _finalise(run, status, out, report)
+                    (state.close if status == EXIT_OK else state.abort)()
             _restore_sigterm(previous_term)
     if status == EXIT_BROKEN_PIPE:
         return status

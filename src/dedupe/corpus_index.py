@@ -37,7 +37,10 @@ class CorpusIndex:
         self.cfg = cfg
         self.signer = Signer(num_perm=cfg.num_perm, seed=cfg.seed, ngram=cfg.ngram)
         threshold = max(0.1, lowest_threshold - CANDIDATE_MARGIN)
-        self.index: LSHIndex = open_index(cfg.index, threshold=threshold, signer=self.signer)
+        # No intermediate commits: what a run adds becomes durable only when the run succeeds
+        # (close), and is rolled back when it fails (abort). A killed run therefore leaves the
+        # index as it was before the run, matching its output, which is also all or nothing.
+        self.index: LSHIndex = open_index(cfg.index, threshold=threshold, signer=self.signer, autocommit=None)
 
     def sign(self, texts: Sequence[str]) -> np.ndarray[Any, Any]:
         """Signatures of many texts at once (one vectorised batch)."""
@@ -64,4 +67,16 @@ class CorpusIndex:
         self.index.flush()
 
     def close(self) -> None:
+        """Commit what was added and release the index."""
+        self.index.close()
+
+    def abort(self) -> None:
+        """Forget what this run added, where the back-end allows it, and release the index.
+
+        SQLite rolls back. A Redis index shares every addition with other workers at once and
+        cannot; an in-memory index is gone anyway.
+        """
+        rollback = getattr(self.index, "rollback", None)
+        if rollback is not None:
+            rollback()
         self.index.close()

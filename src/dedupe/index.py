@@ -814,6 +814,12 @@ class SQLiteIndex:
             self._db.execute("COMMIT")
         self._since_commit = 0
 
+    def rollback(self) -> None:
+        """Forget everything added since the last commit (a run whose output was discarded)."""
+        if self._db.in_transaction:
+            self._db.execute("ROLLBACK")
+        self._since_commit = 0
+
     def close(self) -> None:
         """Commit and close the file (idempotent)."""
         db = getattr(self, "_db", None)
@@ -999,6 +1005,7 @@ def open_index(
     threshold: float,
     signer: Signer,
     weights: tuple[float, float] = DEFAULT_WEIGHTS,
+    autocommit: int | None = 10_000,
 ) -> LSHIndex:
     """Open the index named by ``spec`` for signatures of ``signer``.
 
@@ -1009,6 +1016,8 @@ def open_index(
         threshold: Jaccard threshold the banding is tuned for.
         signer: The signer whose signatures will be indexed (its parameters are recorded).
         weights: LSH weights ``(false_positive_weight, false_negative_weight)``.
+        autocommit: SQLite only: commit every this many additions; None commits only on
+            ``flush()``/``close()``, so a run's additions can be rolled back as a whole.
 
     Raises:
         ConfigError: If ``spec`` has none of these forms.
@@ -1060,6 +1069,7 @@ def open_index(
             signer.ngram,
             signer.mode,
             weights=weights,
+            autocommit=autocommit,
         )
     raise ConfigError(
         f"unknown index {spec!r}: use a path ending in .db (SQLite), 'sqlite:PATH', "

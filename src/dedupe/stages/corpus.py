@@ -86,7 +86,13 @@ class CorpusState:
         self._sigs.clear()
 
     def close(self) -> None:
+        """Commit what this run indexed (call once its output is safely written)."""
         self.index.close()
+
+    def abort(self) -> None:
+        """Forget what this run indexed (its output was discarded), where the back-end can."""
+        self._sigs.clear()
+        self.index.abort()
 
 
 @register("corpus")
