@@ -238,8 +238,7 @@ class Cleaner:
         saved = list(partial.decisions), partial.passes
         try:
             with self._budget.running():
-                if state is not None and self._corpus and self._run(partial, self._corpus, state, limit=1):
-                    self._run(partial, self._local, None)
+                self._corpus_phase(partial, state)
         except TimeBudgetExceeded:
             reason = f"time_budget_exceeded: corpus phase took more than {self.time_budget:g} s"
         except Exception as e:  # a stage bug or RecursionError on hostile input: pass through
@@ -255,9 +254,14 @@ class Cleaner:
 
     def finish(self, partial: Partial, state: CorpusState | None) -> CleanResult:
         """The corpus phase (if ``state`` is given), then assembly. Call in input order."""
+        self._corpus_phase(partial, state)
+        return self._assemble(partial, state)
+
+    def _corpus_phase(self, partial: Partial, state: CorpusState | None) -> None:
+        """One corpus pass; if it removed anything, the local stages run again to a fixed point
+        (an off-topic signal can depend on the paragraphs around it)."""
         if state is not None and self._corpus and self._run(partial, self._corpus, state, limit=1):
             self._run(partial, self._local, None)
-        return self._assemble(partial, state)
 
     def _assemble(self, partial: Partial, state: CorpusState | None) -> CleanResult:
         partial.notes["passes"] = partial.passes
