@@ -15,6 +15,7 @@ from conftest import ROOT, SHARED_DATA
 
 sys.path.insert(0, str(ROOT / "benchmarks"))
 import quality
+import splice
 
 FLOORS = json.loads((ROOT / "benchmarks" / "floors.json").read_text(encoding="utf-8"))
 
@@ -34,6 +35,11 @@ def figures() -> dict[str, float]:
         removal = res["sets"]["lines"][lang]["systems"]["dedupe"]["removal"]
         out[f"lines.{lang}.removal.f1"] = removal["f1"]
         out[f"lines.{lang}.genuine_lost_pct"] = removal["genuine_lost_pct"]
+    import dedupe
+
+    test = [d for d in splice.generate(SHARED_DATA) if d.split == "test"]
+    for key, value in splice.summary(splice.evaluate(test, dedupe.clean)).items():
+        out[f"splice.test.{key}"] = value
     return out
 
 

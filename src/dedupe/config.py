@@ -67,6 +67,9 @@ CORPUS_MIN_WORDS = 6
 OFFTOPIC_COHERENCE = 0.08
 #: Score at or above which a block is an off-topic insertion (sum of signal weights).
 OFFTOPIC_SCORE = 1.0
+#: Probability at or above which the learned teaser model removes a block. Held-out spliced
+#: articles (training/train_offtopic.py): see the note there for the trade-off at each value.
+OFFTOPIC_MODEL_THRESHOLD = 0.8
 
 # -- paragraph quality (learned; see dedupe.stages.quality and training/train_quality.py) ------------
 #: Probability of "page furniture" at or above which the quality model removes a line. High on
@@ -159,9 +162,14 @@ class OfftopicConfig:
     enabled: bool = True
     coherence: float = OFFTOPIC_COHERENCE
     score: float = OFFTOPIC_SCORE
+    #: The learned teaser model (``dedupe.stages.teaser``) removes a block whose probability of
+    #: being part of another article reaches this; ``None`` switches the model off (rules only).
+    model_threshold: float | None = OFFTOPIC_MODEL_THRESHOLD
 
     def __post_init__(self) -> None:
         _check_unit("offtopic.coherence", self.coherence)
+        if self.model_threshold is not None:
+            _check_unit("offtopic.model_threshold", self.model_threshold)
         if not isinstance(self.score, (int, float)) or self.score <= 0:
             raise ConfigError(f"offtopic.score must be a positive number, got {self.score!r}.")
 

@@ -26,6 +26,7 @@ import regex
 
 from ..config import Config
 from . import Context, register
+from .teaser import learned_teasers
 
 __all__ = ["OfftopicStage"]
 
@@ -126,6 +127,10 @@ class OfftopicStage:
         short = {k for k in alive if len(ctx.words(k)) <= min(MAX_TEASER_WORDS, MAX_TEASER_SHARE * total)}
         self._headline_blurb(ctx, alive, coherence, short)
         self._foreign_lede(ctx, [k for k in alive if ctx.decisions[k] is None], coherence, short)
+        if self.cfg.model_threshold is not None:
+            learned_teasers(
+                ctx, [k for k in alive if ctx.decisions[k] is None], short, self.cfg.model_threshold
+            )
 
     def _is_headline(self, text: str) -> bool:
         n = len(text.split())

@@ -135,11 +135,9 @@ def _is_prose(row: np.ndarray, ws: list[str]) -> bool:
 class QualityModel:
     """Gradient-boosted trees read from JSON; ``predict`` gives P(line is page furniture)."""
 
-    def __init__(self, spec: dict[str, Any]) -> None:
-        if spec.get("features") != list(FEATURE_NAMES):
-            raise ValueError(
-                "quality model was trained on other features; retrain it (training/train_quality.py)"
-            )
+    def __init__(self, spec: dict[str, Any], features: tuple[str, ...] = FEATURE_NAMES) -> None:
+        if spec.get("features") != list(features):
+            raise ValueError("model was trained on other features; retrain it (see training/)")
         self.spec = spec
         self.baseline = float(spec["baseline"])
         trees = spec["trees"]

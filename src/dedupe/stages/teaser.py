@@ -1,0 +1,283 @@
+"""A learned teaser detector: is this block part of *another* article scraped into this one?
+
+The rules of :mod:`dedupe.stages.offtopic` name two shapes of teaser. This model weighs the same
+kinds of signals together, per block, so that the shapes the rules do not name (a related-stories
+box of bare headlines, a lede of another article on the same subject) are caught too:
+
+- lexical coherence: the share of the block's content words found elsewhere in the document, in
+  the neighbouring blocks, and in the title (first block), relative to the document's median;
+- discourse: names the document never used, a person re-introduced with full name after being
+  called by surname, an acronym defined late, a block that opens with a pronoun or connective (a
+  continuation of the text before it, so not a teaser);
+- layout: headline shape (short, no final full stop, capitalised words), runs of headline-shaped
+  blocks, position in the document, the shape of the neighbours.
+
+The model is trained by ``training/train_offtopic.py`` on teasers spliced into the gold articles
+of the development sets (``benchmarks/splice.py``, regenerable, nothing downloaded), and shipped
+as JSON trees in ``dedupe/data/teaser_model.json`` (no pickle). Held-out figures: see that script.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections import Counter
+from collections.abc import Collection, Sequence
+from functools import cache
+from importlib import resources
+from typing import TYPE_CHECKING
+
+import numpy as np
+import regex
+
+from .quality import QualityModel
+
+if TYPE_CHECKING:
+    from . import Context
+
+__all__ = ["TEASER_FEATURES", "learned_teasers", "teaser_features"]
+
+_BLOCK = (
+    "log_words",
+    "ends_sentence",
+    "headline_shape",
+    "cap_share",
+    "digit_share",
+    "sentences",
+    "coherence",
+    "coherence_rel",
+    "coh_prev",
+    "coh_next",
+    "title_overlap",
+    "novel_names",
+    "n_names",
+    "reintroduced",
+    "acronym_new",
+    "continuation",
+    "quote",
+)
+TEASER_FEATURES: tuple[str, ...] = (
+    *_BLOCK,
+    *(f"prev_{n}" for n in _BLOCK),
+    *(f"next_{n}" for n in _BLOCK),
+    "position",
+    "from_end",
+    "log_blocks",
+    "headline_run",
+    "median_coherence",
+    "doc_headline_share",
+)
+
+_ENDS = regex.compile(r"[.!?…][\"'”’»)\]]*\s*$")
+_SENT = regex.compile(r"[.!?…][\"'”’»)\]]*(?:\s|$)")
+_CAP = regex.compile(r"\b[\p{Lu}][\p{L}\p{M}'’\-]+\b")
+_NAME = regex.compile(r"(?<![\p{L}])([\p{Ll}][\p{L}\-]{2,})\s+([\p{Lu}][\p{L}\-]+(?:\s+[\p{Lu}][\p{L}\-]+)+)")
+_ACRONYM_DEF = regex.compile(r"\((\p{Lu}[\p{Lu}\p{N}&]{1,7})s?\)")
+_TOKEN = regex.compile(r"[\p{L}\p{N}'’\-]+")
+#: Words that open a sentence continuing the text before it (English and German).
+_CONTINUATION = frozenset(
+    [
+        "he",
+        "she",
+        "it",
+        "they",
+        "this",
+        "that",
+        "these",
+        "those",
+        "his",
+        "her",
+        "its",
+        "their",
+        "but",
+        "and",
+        "so",
+        "yet",
+        "also",
+        "however",
+        "meanwhile",
+        "still",
+        "instead",
+        "then",
+        "there",
+        "here",
+        "such",
+        "both",
+        "neither",
+        "er",
+        "sie",
+        "es",
+        "dies",
+        "diese",
+        "dieser",
+        "aber",
+        "und",
+        "auch",
+        "doch",
+        "jedoch",
+        "dann",
+        "dort",
+    ]
+)
+
+
+def _stem(w: str) -> str:
+    return w[:5] if len(w) > 5 else w
+
+
+def _names(text: str) -> list[str]:
+    out = []
+    for m in _CAP.finditer(text):
+        before = text[: m.start()].rstrip()
+        if before and before[-1] not in ".!?:\"“'‘(":
+            out.append(m.group().replace("’", "'"))
+    return out
+
+
+def teaser_features(texts: Sequence[str], toks: Sequence[Sequence[str]], stop: frozenset[str]) -> np.ndarray:
+    """One row per block (columns :data:`TEASER_FEATURES`)."""
+    n = len(texts)
+    if n == 0:
+        return np.zeros((0, len(TEASER_FEATURES)))
+    content = [{_stem(w) for w in ws if len(w) > 2 and w not in stop and not w.isdigit()} for ws in toks]
+    df: Counter[str] = Counter()
+    for c in content:
+        df.update(c)
+    tokens = [Counter(_TOKEN.findall(t.replace("’", "'"))) for t in texts]
+    all_tokens: Counter[str] = Counter()
+    for t in tokens:
+        all_tokens.update(t)
+
+    def share(mine: set[str], other: set[str]) -> float:
+        return sum(w in other for w in mine) / len(mine) if mine else 0.0
+
+    coh: list[float] = [sum(df[w] > 1 for w in c) / len(c) if len(c) >= 3 else math.nan for c in content]
+    finite = sorted(c for c in coh if c == c)
+    median = finite[len(finite) // 2] if finite else 0.0
+    heads = []
+    rows = []
+    before: Counter[str] = Counter()  # tokens of the blocks above the current one
+    title = content[0]
+    for k, (text, ws) in enumerate(zip(texts, toks)):
+        words = text.split()
+        nw = len(words)
+        ends = bool(_ENDS.search(text))
+        headline = 3 <= nw <= 20 and not ends
+        heads.append(headline)
+        rest = all_tokens - tokens[k]
+        names = [x for x in _names(text) if x.casefold() not in stop]
+        novel = sum(rest[x] <= 0 for x in names) / len(names) if names else 0.0
+        reintro = any(
+            before[m.group(2).split()[-1]] >= 2 and m.group(1) not in stop for m in _NAME.finditer(text)
+        )
+        acronym = any(before[m.group(1)] == 0 for m in _ACRONYM_DEF.finditer(text))
+        first = ws[0] if ws else ""
+        ck = coh[k]
+        before.update(tokens[k])
+        rows.append(
+            [
+                math.log1p(len(ws)),
+                float(ends),
+                float(headline),
+                sum(w[:1].isupper() for w in words) / max(1, nw),
+                sum(map(str.isdigit, text)) / max(1, len(text)),
+                float(len(_SENT.findall(text))),
+                ck,
+                ck / median if median and ck == ck else math.nan,
+                share(content[k], content[k - 1]) if k > 0 and content[k] else np.nan,
+                share(content[k], content[k + 1]) if k + 1 < n and content[k] else np.nan,
+                share(content[k], title) if k > 0 and content[k] else np.nan,
+                novel,
+                float(len(names)),
+                float(reintro),
+                float(acronym),
+                float(first in _CONTINUATION),
+                float(any(q in text for q in '"“”«»')),
+            ]
+        )
+    base = np.array(rows, dtype=np.float64)
+    nan = np.full((1, base.shape[1]), np.nan)
+    prev = np.vstack([nan, base[:-1]])
+    nxt = np.vstack([base[1:], nan])
+    run = np.zeros(n)
+    for k in range(n):
+        if heads[k]:
+            run[k] = (run[k - 1] if k else 0) + 1
+    for k in range(n - 2, -1, -1):
+        if heads[k] and heads[k + 1]:
+            run[k] = run[k + 1]
+    idx = np.arange(n)
+    extra = np.column_stack(
+        [
+            idx / max(1, n - 1),
+            (n - 1 - idx).astype(float),
+            np.full(n, math.log1p(n)),
+            run,
+            np.full(n, median),
+            np.full(n, sum(heads) / n),
+        ]
+    )
+    return np.hstack([base, prev, nxt, extra])
+
+
+@cache
+def _model() -> QualityModel:
+    data = resources.files("dedupe").joinpath("data/teaser_model.json").read_text(encoding="utf-8")
+    return QualityModel(json.loads(data), TEASER_FEATURES)
+
+
+#: The paragraph right under a removed headline goes with it when its own probability reaches this
+#: share of the threshold.
+BLURB_SHARE = 0.5
+#: The model only judges documents with at least this many blocks (a body to be foreign to).
+MIN_BLOCKS = 5
+
+
+def learned_teasers(ctx: Context, alive: list[int], candidates: Collection[int], threshold: float) -> None:
+    """Remove the blocks of ``candidates`` the teaser model scores at or above ``threshold``.
+
+    The first block (the title) is never a candidate. The evidence names the probability, the
+    threshold and the signals a reader can check (coherence with the document, novel names,
+    headline shape).
+    """
+    if len(alive) < MIN_BLOCKS:
+        return
+    texts = [ctx.blocks[k].text for k in alive]
+    x = teaser_features(texts, [ctx.words(k) for k in alive], ctx.stopwords)
+    p = _model().predict(x)
+    col = {name: i for i, name in enumerate(TEASER_FEATURES)}
+    head = x[:, col["headline_shape"]] == 1.0
+    # A run of consecutive headline-shaped blocks (a related-stories box) is judged as a unit, by
+    # the mean probability of its members: a box is not half teasers.
+    judged = p.copy()
+    pos = 1
+    while pos < len(alive):
+        end = pos
+        while end < len(alive) and head[end]:
+            end += 1
+        if end - pos >= 2:
+            judged[pos:end] = p[pos:end].mean()
+        pos = max(end, pos + 1)
+    removed_head = False
+    for pos, k in enumerate(alive):
+        row = x[pos]
+        # The paragraph under a removed headline is its blurb when the model leans that way too.
+        blurb = removed_head and not head[pos] and judged[pos] >= BLURB_SHARE * threshold
+        removed_head = False
+        if pos == 0 or k not in candidates or not (blurb or (head[pos] and judged[pos] >= threshold)):
+            continue
+        removed_head = bool(head[pos])
+        coherence = row[col["coherence"]]
+        ctx.remove(
+            k,
+            "offtopic.teaser",
+            "offtopic",
+            rule="teaser_model",
+            part="blurb" if blurb else "headline",
+            score=float(judged[pos]),
+            threshold=threshold,
+            block_score=float(p[pos]),
+            coherence=None if coherence != coherence else round(float(coherence), 3),
+            novel_names=round(float(row[col["novel_names"]]), 3),
+            headline_run=int(row[col["headline_run"]]),
+        )

@@ -1,0 +1,93 @@
+"""The learned teaser model (dedupe.stages.teaser): shipped weights, decisions, threshold, evidence."""
+
+from __future__ import annotations
+
+import json
+from importlib import resources
+
+import pytest
+
+import dedupe
+from dedupe.config import Config, ConfigError, OfftopicConfig
+from dedupe.stages.teaser import TEASER_FEATURES, teaser_features
+
+ARTICLE = """City council approves new budget for road repairs
+
+The city council voted on Tuesday to approve a budget that sets aside twelve million dollars for road repairs across the northern districts, after months of complaints from residents about potholes.
+
+Council members said the money would be spent over three years, with the worst streets repaired first. The mayor called the vote a turning point for the city's ageing infrastructure.
+
+Residents who spoke at the meeting welcomed the plan but asked the council to publish a timetable, so that families and shop owners know when their streets will be closed.
+
+Local champion wins marathon in record time
+Scientists discover new species of frog in rainforest
+Pop star announces farewell tour across Europe
+
+The council will review progress on the repairs at its meeting in the spring, and officials promised a public report on how the money has been spent.
+"""
+BOX = (
+    "Local champion wins marathon in record time",
+    "Scientists discover new species of frog in rainforest",
+    "Pop star announces farewell tour across Europe",
+)
+
+
+def _removed(result: dedupe.CleanResult) -> dict[str, dict]:
+    return {b.text: d.evidence for b, d in zip(result.blocks, result.decisions) if not d.kept}
+
+
+def test_shipped_model_matches_the_features():
+    spec = json.loads(
+        resources.files("dedupe").joinpath("data/teaser_model.json").read_text(encoding="utf-8")
+    )
+    assert spec["features"] == list(TEASER_FEATURES)
+    assert spec["format"] == "dedupe-gbt-1"
+
+
+def test_related_headline_box_is_removed_as_a_unit_with_evidence():
+    removed = _removed(dedupe.clean(ARTICLE))
+    assert set(removed) == set(BOX)
+    scores = {ev["score"] for ev in removed.values()}
+    assert len(scores) == 1, "a box is judged as a unit"
+    for ev in removed.values():
+        assert ev["rule"] == "teaser_model" and ev["headline_run"] == 3
+        assert ev["score"] >= ev["threshold"] == OfftopicConfig().model_threshold
+
+
+def test_article_text_is_kept():
+    kept = dedupe.clean(ARTICLE).text
+    assert kept.startswith("City council approves new budget")
+    assert "The council will review progress" in kept
+
+
+def test_threshold_boundary():
+    score = next(iter(_removed(dedupe.clean(ARTICLE)).values()))["score"]
+    at = dedupe.Cleaner(Config(offtopic=OfftopicConfig(model_threshold=score))).clean(ARTICLE)
+    assert set(_removed(at)) == set(BOX)
+    above = dedupe.Cleaner(Config(offtopic=OfftopicConfig(model_threshold=min(1.0, score + 1e-3)))).clean(
+        ARTICLE
+    )
+    assert not set(_removed(above)) & set(BOX)
+
+
+def test_model_can_be_switched_off():
+    res = dedupe.Cleaner(Config(offtopic=OfftopicConfig(model_threshold=None))).clean(ARTICLE)
+    assert all(ev.get("rule") != "teaser_model" for ev in _removed(res).values())
+
+
+@pytest.mark.parametrize("bad", [-0.1, 1.5, "0.8", True])
+def test_bad_threshold_is_a_config_error(bad):
+    with pytest.raises(ConfigError, match=r"offtopic\.model_threshold"):
+        OfftopicConfig(model_threshold=bad)
+
+
+def test_short_documents_are_not_judged():
+    text = "\n\n".join([*ARTICLE.split("\n\n")[:2], "\n".join(BOX)])
+    assert all(ev.get("rule") != "teaser_model" for ev in _removed(dedupe.clean(text)).values())
+
+
+def test_features_have_one_row_per_block_and_fixed_width():
+    texts = ["A headline here", "A sentence of the body, with words.", "Another one follows it here."]
+    x = teaser_features(texts, [t.lower().split() for t in texts], frozenset({"a", "the", "of"}))
+    assert x.shape == (3, len(TEASER_FEATURES))
+    assert teaser_features([], [], frozenset()).shape == (0, len(TEASER_FEATURES))
