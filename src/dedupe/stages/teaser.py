@@ -126,12 +126,19 @@ def _stem(w: str) -> str:
 
 
 def _names(text: str) -> list[str]:
+    """Capitalised tokens that are not the first word of a sentence."""
     out = []
     for m in _CAP.finditer(text):
-        before = text[: m.start()].rstrip()
-        if before and before[-1] not in ".!?:\"“'‘(":
+        j = m.start() - 1
+        while j >= 0 and text[j].isspace():
+            j -= 1
+        if j >= 0 and text[j] not in ".!?:\"“'‘(":
             out.append(m.group().replace("’", "'"))
     return out
+
+
+def _is_headline(text: str) -> bool:
+    return 3 <= len(text.split()) <= 20 and not _ENDS.search(text)
 
 
 def teaser_features(texts: Sequence[str], toks: Sequence[Sequence[str]], stop: frozenset[str]) -> np.ndarray:
@@ -162,11 +169,11 @@ def teaser_features(texts: Sequence[str], toks: Sequence[Sequence[str]], stop: f
         words = text.split()
         nw = len(words)
         ends = bool(_ENDS.search(text))
-        headline = 3 <= nw <= 20 and not ends
+        headline = 3 <= nw <= 20 and not ends  # as _is_headline
         heads.append(headline)
-        rest = all_tokens - tokens[k]
+        mine = tokens[k]
         names = [x for x in _names(text) if x.casefold() not in stop]
-        novel = sum(rest[x] <= 0 for x in names) / len(names) if names else 0.0
+        novel = sum(all_tokens[x] - mine[x] <= 0 for x in names) / len(names) if names else 0.0
         reintro = any(
             before[m.group(2).split()[-1]] >= 2 and m.group(1) not in stop for m in _NAME.finditer(text)
         )
@@ -243,10 +250,15 @@ def learned_teasers(ctx: Context, alive: list[int], candidates: Collection[int],
     if len(alive) < MIN_BLOCKS:
         return
     texts = [ctx.blocks[k].text for k in alive]
+    if not any(_is_headline(t) for pos, t in enumerate(texts) if pos and alive[pos] in candidates):
+        return  # the model only removes headline-shaped blocks (and the blurbs under them)
     x = teaser_features(texts, [ctx.words(k) for k in alive], ctx.stopwords)
-    p = _model().predict(x)
     col = {name: i for i, name in enumerate(TEASER_FEATURES)}
     head = x[:, col["headline_shape"]] == 1.0
+    # Only headlines and the blocks right under them can be removed: score just those rows.
+    rows = np.flatnonzero(head | np.concatenate([[False], head[:-1]]))
+    p = np.zeros(len(alive))
+    p[rows] = _model().predict(x[rows])
     # A run of consecutive headline-shaped blocks (a related-stories box) is judged as a unit, by
     # the mean probability of its members: a box is not half teasers.
     judged = p.copy()
