@@ -17,6 +17,7 @@ Observations:
 - Section labels and kickers are one to three words above the headline, without sentence
   punctuation ("World Media"); a few labels also appear inside the body ("Advertisement").
 - Translation notices and copyright lines say so in a fixed vocabulary.
+- Pagination lines are arrows, next/previous words and page numbers ("Pages: 1 2 3 Next »").
 """
 
 from __future__ import annotations
@@ -134,7 +135,9 @@ PROMPT_FIXED = regex.compile(
     r"email\s+(?:this|to\s+a\s+friend)|mehr\s+zum\s+thema\b.*|lesen\s+sie\s+auch\b.*|lire\s+aussi\b.*|"
     r"à\s+lire\s+aussi\b.*|lee\s+también\b.*|leer\s+más\b.*|weiterlesen|mehr\s+lesen|"
     r"(?:also\s+)?read\s*:.*|watch\s*:.*|listen\s*:.*|most\s+(?:read|popular|viewed)|"
-    r"trending(?:\s+now)?|top\s+stories|you\s+may\s+also\s+like\b.*|recommended(?:\s+for\s+you)?)\s*$",
+    r"trending(?:\s+now)?|top\s+stories|you\s+(?:may|might)\s+also\s+(?:like|enjoy|be\s+interested\s+in)\b.*|"
+    r"recommended(?:\s+for\s+you)?|das\s+könnte\s+sie\s+auch\s+interessieren\b.*|"
+    r"vous\s+aimerez\s+aussi\b.*|te\s+puede\s+interesar\b.*)\s*$",
     _F,
 )
 TRANSLATION = regex.compile(
@@ -145,18 +148,35 @@ TRANSLATION = regex.compile(
     _F,
 )
 COPYRIGHT = regex.compile(
-    r"^(?:©|\(c\)|copyright\b|\u00a9)|\ball\s+rights\s+reserved\b|\balle\s+rechte\s+vorbehalten\b|"
+    # "© 2006 Example Media", "Example Online © Example Media Limited 2006", "All rights reserved".
+    r"^(?:©|\(c\)|copyright\b|\u00a9)|(?:^|\s)©\s*(?:\d{4}\s*)?(?-i:\p{Lu})|\ball\s+rights\s+reserved\b|\balle\s+rechte\s+vorbehalten\b|"
     r"\btous\s+droits\s+réservés\b|\btodos\s+los\s+derechos\s+reservados\b",
     _F,
 )
 BYLINE = regex.compile(
     # "By Jane Doe", "By Jane Doe and John Roe, Reuters", "Von Max Muster", "Posted by x on ...",
     # "Written by", "Author: X", "Reporting by X; Editing by Y".
-    r"^(?:(?:written|posted|published|reported|story|text|words|interview)\s+)?"
-    r"(?:by|von|par|por|di|door|av|af|przez|autor(?:in)?:?|author:|auteur\s*:|reporting\s+by|editing\s+by)\s+"
+    # The leading words in any case ("By", "by", "BY"); the name itself must be capitalised.
+    r"^(?i:(?:written|posted|published|reported|story|text|words|interview)\s+)?"
+    r"(?i:by|von|par|por|di|door|av|af|przez|autor(?:in)?:?|author:|auteur\s*:|reporting\s+by|editing\s+by)\s+"
     r"[\p{Lu}@][\p{L}\p{M}'’.\-@_]*(?:\s+(?:[\p{Lu}][\p{L}\p{M}'’.\-]*|and|und|et|y|e|&|,|de|van|von|der|al|bin|ibn|la|le|da|di))*"
     r"(?:\s*[,|;–—-]\s*[^.!?]{0,60})?\s*$",
     regex.UNICODE | regex.VERSION1,
+)
+#: Pagination and "show all" links: after removing these words, arrows, pipes and numbers nothing
+#: is left ("Pages: 1 2 3 Next »", "| Display Page #: | Next >> |", "« Previous | Next »").
+PAGINATION_TOKEN = regex.compile(
+    r"\b(?:next|previous|prev|first|last|page|pages|display|show\s+all|older|newer|posts?|entries|"
+    r"weiter|zurück|vorherige|nächste|seite|seiten|suivant|précédent|siguiente|anterior|página)\b|"
+    r"[«»<>|#:.\-–—\[\]()\\/]+|\d+",
+    _F,
+)
+#: A pagination line has an arrow or a next/previous word, or is a bare "Pages:" label. "Pages: 48"
+#: alone is not one: forums print it as a member's statistics (kept by the portal gold).
+_PAGINATION_ANCHOR = regex.compile(
+    r"[«»]|>>|<<|\b(?:next|previous|prev|older|newer|weiter|zurück|vorherige|nächste|suivant|précédent|"
+    r"siguiente|anterior|show\s+all)\b|^\W*(?:pages?|seiten?)\W*$",
+    _F,
 )
 #: Social handles and hashtags: a line made mostly of them is page chrome. Bare URLs and e-mail
 #: addresses are not on the list: in reference lists and contact lines they are content (the
@@ -197,6 +217,12 @@ def classify_line(line: str) -> tuple[str, str] | None:
             return "boilerplate.copyright", "copyright"
         if n <= 12 and BYLINE.match(line, timeout=REGEX_TIMEOUT):
             return "boilerplate.byline", "byline"
+        if (
+            n <= 10
+            and _PAGINATION_ANCHOR.search(line, timeout=REGEX_TIMEOUT)
+            and not regex.search(r"[\p{L}]", PAGINATION_TOKEN.sub(" ", line, timeout=REGEX_TIMEOUT))
+        ):
+            return "boilerplate.navigation", "pagination"
         if CAPTION_CREDIT_END.search(line, timeout=REGEX_TIMEOUT):
             return "boilerplate.caption", "credit_in_brackets"
         if CAPTION_CREDIT_TRAIL.search(line, timeout=REGEX_TIMEOUT):

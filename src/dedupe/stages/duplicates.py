@@ -43,6 +43,11 @@ def _is_distant_heading(text: str, ws: list[str], gap: int) -> bool:
 
 
 _NUMBER = regex.compile(r"\d+(?:[.,]\d+)*")
+#: A table row as trafilatura renders it ("| cell | cell |"). Rows of one table share their
+#: template (labels, repeated cells) and differ in a few key cells: near-duplicate matching would
+#: call different records copies (portal development pages: job listings, forum posts laid out in
+#: tables), so rows are only ever removed as exact repeats.
+_TABLE_ROW = regex.compile(r"^\s*\|.*\|")
 
 
 @register("duplicates")
@@ -64,7 +69,7 @@ class DuplicateStage:
         near: set[int] = set()
         for k in alive:
             ws = ctx.words(k)
-            if len(ws) < cfg.min_words_near:
+            if len(ws) < cfg.min_words_near or _TABLE_ROW.match(ctx.blocks[k].text):
                 continue
             near.add(k)
             texts.append(ctx.blocks[k].text)

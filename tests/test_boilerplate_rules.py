@@ -1,0 +1,72 @@
+"""Context-free boilerplate rules: each rule's shapes, and the body text it must leave alone."""
+
+from __future__ import annotations
+
+import pytest
+
+import dedupe
+from dedupe import Config
+from dedupe.stages.boilerplate import classify_line
+
+
+@pytest.mark.parametrize(
+    ("line", "reason"),
+    [
+        ("By Jane Doe", "boilerplate.byline"),
+        ("BY JANE DOE", "boilerplate.byline"),
+        ("by Jane Doe and John Roe, Reuters", "boilerplate.byline"),
+        ("Von Max Mustermann", "boilerplate.byline"),
+        ("Posted by Jane Doe, Product Manager", "boilerplate.byline"),
+        ("You may also be interested in:", "boilerplate.prompt"),
+        ("Das könnte Sie auch interessieren", "boilerplate.prompt"),
+        ("Related stories:", "boilerplate.prompt"),
+        ("Example Online © Example Media Limited 2006", "boilerplate.copyright"),
+        ("© 2012 Example Press. All rights reserved.", "boilerplate.copyright"),
+        ("Pages :", "boilerplate.navigation"),
+        ("| Display Page #: | Next >> |", "boilerplate.navigation"),
+        ("Pages: 1 2 3 Next »", "boilerplate.navigation"),
+        ("« Previous | Next »", "boilerplate.navigation"),
+        ("Nächste Seite »", "boilerplate.navigation"),
+        ("Show All »", "boilerplate.navigation"),
+        ("2 min read", "boilerplate.reading_time"),
+        ("14 April, 2019", "boilerplate.dateline"),
+    ],
+)
+def test_boilerplate_shapes(line, reason):
+    hit = classify_line(line)
+    assert hit is not None and hit[0] == reason
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "By the time the vote was taken, most members had left the chamber.",
+        "by and large the plan was welcomed",
+        "Pages: 48",  # a forum member's statistics
+        "Page 3",
+        "The next page of the report shows the costs.",
+        "Next year the council will vote again on the plan.",
+        "The photographer, © notwithstanding, shared the picture with the museum and the city.",
+        "You may also be interested in the history of the harbour, which dates back to 1620 and "
+        "was rebuilt twice after storms destroyed the pier.",
+    ],
+)
+def test_body_text_is_not_boilerplate(line):
+    assert classify_line(line) is None
+
+
+def test_table_rows_are_only_removed_as_exact_repeats():
+    row = "| Office Assistant | Job type: Full time | Pay: $8.00 - $10.00/hour | Staffing company {} |"
+    rows = [row.format(name) for name in ("North Harbour Services", "Riverside Office Partners")]
+    prose = [
+        "The listings below were collected from the regional job board on Monday morning.",
+        "Applicants should send a letter and a short CV to the address given in each listing.",
+    ]
+    text = "\n\n".join([*prose, *rows, rows[0]])
+    res = dedupe.clean(text, config=Config(stages=("duplicates",)))
+    assert [d.kept for d in res.decisions] == [True, True, True, True, False]
+    assert res.decisions[4].evidence["match"] == "exact"
+    # The same two records as prose lines are near copies of each other.
+    plain = "\n\n".join([*prose, *(r.strip("| ").replace(" | ", ", ") for r in rows)])
+    res = dedupe.clean(plain, config=Config(stages=("duplicates",)))
+    assert not res.decisions[3].kept
