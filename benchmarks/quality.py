@@ -5,6 +5,7 @@ Usage (from the repository root)::
     .venv/bin/python benchmarks/quality.py                       # all sets, all systems
     .venv/bin/python benchmarks/quality.py --sets dragnet --limit 50 --systems trafilatura,justext
     .venv/bin/python benchmarks/quality.py --trafilatura-variants --json out/quality.json --errors 5
+    .venv/bin/python benchmarks/quality.py --sets lines --lines-splits dev,test   # held-out lines
 
 Sets (see ``<data>/README.md``; the data live outside the repository, in ``../shared/data`` by default):
 
@@ -65,6 +66,7 @@ SET_FILES = {
 }
 HTML_SETS = ("portal", "dragnet")
 LANGS = ("en", "de")
+LINES_SPLITS = ("train", "dev", "test")
 BASE_SYSTEMS = ("dedupe", "trafilatura", "justext")
 #: Extra trafilatura settings (``--trafilatura-variants``): row name -> keyword arguments of ``extract``.
 TRAFILATURA_VARIANTS: dict[str, dict[str, Any]] = {
@@ -107,15 +109,21 @@ def iter_records(data_dir: Path, name: str) -> Iterator[dict[str, Any]]:
             yield json.loads(line)
 
 
-def load_records(data_dir: Path, name: str, limit: int | None) -> list[dict[str, Any]]:
+def load_records(
+    data_dir: Path, name: str, limit: int | None, lines_splits: Sequence[str] | None = None
+) -> list[dict[str, Any]]:
     """The set's records in file order; for ``lines`` only ``dup_of`` null.
 
     ``limit`` keeps the first N records of the set; for ``lines``, the first N of each language.
+    ``lines_splits`` keeps only those splits of ``lines`` (the line-quality model is trained on
+    ``train``: ``dev,test`` are the held-out figures).
     """
     out = []
     taken: Counter[str] = Counter()
     for rec in iter_records(data_dir, name):
         if name == "lines" and rec.get("dup_of") is not None:
+            continue
+        if name == "lines" and lines_splits and rec.get("split") not in lines_splits:
             continue
         key = rec.get("lang", "") if name == "lines" else ""
         if limit is not None and taken[key] >= limit:
@@ -432,6 +440,7 @@ def _run(
     systems: Sequence[str] | None = None,
     trafilatura_variants: bool = False,
     progress: Callable[[str], None] | None = None,
+    lines_splits: Sequence[str] | None = None,
 ) -> tuple[dict[str, Any], dict[str, Any]]:
     systems = list(systems or BASE_SYSTEMS)
     if trafilatura_variants:
@@ -442,6 +451,7 @@ def _run(
         "meta": {
             "data_dir": str(data_dir),
             "limit": limit,
+            "lines_splits": list(lines_splits or LINES_SPLITS),
             "sets": list(sets),
             "systems": systems,
             "ngram": N,
@@ -451,7 +461,7 @@ def _run(
     }
     for name in sets:
         t0 = time.perf_counter()
-        records = load_records(data_dir, name, limit)
+        records = load_records(data_dir, name, limit, lines_splits)
         if progress:
             progress(f"{name}: {len(records)} documents ...")
         if name in HTML_SETS:
@@ -474,6 +484,7 @@ def run(
     data_dir: Path | str = DEFAULT_DATA,
     systems: Sequence[str] | None = None,
     trafilatura_variants: bool = False,
+    lines_splits: Sequence[str] | None = None,
 ) -> dict[str, Any]:
     """Run the benchmark in-process and return every figure (the structure ``--json`` writes).
 
@@ -482,7 +493,7 @@ def run(
     ``result["sets"]["lines"][lang]["systems"][system]`` has ``removal`` (``precision``, ``recall``,
     ``f1``, ``accuracy``, ``genuine_lost``, ...) and ``text`` (the 4-gram figures of the kept lines).
     """
-    return _run(sets, limit, data_dir, systems, trafilatura_variants)[0]
+    return _run(sets, limit, data_dir, systems, trafilatura_variants, lines_splits=lines_splits)[0]
 
 
 def _versions(systems: Sequence[str]) -> dict[str, str]:
@@ -696,6 +707,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         "of each language, after dropping duplicates)",
     )
     parser.add_argument(
+        "--lines-splits",
+        type=_csv,
+        default=list(LINES_SPLITS),
+        metavar="SPLITS",
+        help="comma-separated splits of the lines set to score (default: train,dev,test); the "
+        "line-quality model is trained on train, so dev,test gives the held-out figures",
+    )
+    parser.add_argument(
         "--json",
         type=Path,
         default=None,
@@ -720,6 +739,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             parser.error(f"unknown system {s!r}; choose from {', '.join(sorted(allowed))}")
     if args.limit is not None and args.limit < 1:
         parser.error("--limit must be at least 1")
+    for s in args.lines_splits:
+        if s not in LINES_SPLITS:
+            parser.error(f"unknown lines split {s!r}; choose from {', '.join(LINES_SPLITS)}")
     if "dedupe" in args.systems:
         import_dedupe()  # fail early, with a clear message
     logging.getLogger("trafilatura").setLevel(logging.CRITICAL)
@@ -733,6 +755,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         args.systems,
         args.trafilatura_variants,
         progress=lambda msg: print(msg, file=sys.stderr, flush=True),
+        lines_splits=args.lines_splits,
     )
     print(report(results))
     if args.errors > 0:
