@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import json
 import math
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 from typing import Any
 
@@ -69,6 +69,11 @@ _LONG = math.log1p(100)
 _WINDOW = 3
 
 
+@lru_cache(maxsize=1 << 15)
+def _line_cached(text: str, stop: frozenset[str]) -> tuple[float, ...]:
+    return tuple(_line(text, words(text), stop))
+
+
 def _line(text: str, ws: list[str], stop: frozenset[str]) -> list[float]:
     n_chars = len(text)
     letters = sum(map(str.isalpha, text))
@@ -97,8 +102,12 @@ def document_features(
     width = len(_BASE)
     if n == 0:
         return np.zeros((0, len(FEATURE_NAMES)))
-    toks = tokens if tokens is not None else [words(t) for t in texts]
-    base = np.array([_line(t, w, stop) for t, w in zip(texts, toks)], dtype=np.float64)
+    if tokens is None:
+        # The features of a line do not depend on its neighbours: remembered per (text, stoplist),
+        # since every fixed-point pass asks for the same lines again.
+        base = np.array([_line_cached(t, stop) for t in texts], dtype=np.float64)
+    else:
+        base = np.array([_line(t, w, stop) for t, w in zip(texts, tokens)], dtype=np.float64)
     zero = np.zeros((1, width))
     prev = np.vstack([zero, base[:-1]])
     nxt = np.vstack([base[1:], zero])
@@ -132,6 +141,18 @@ def _is_prose(row: np.ndarray, ws: list[str]) -> bool:
     return len(ws) >= PROSE_MIN_WORDS and row[6] == 1.0 and row[2] >= PROSE_MIN_STOPWORDS
 
 
+def _depth(tree: dict[str, Any]) -> int:
+    """Number of edges on the longest root-to-leaf path of an exported tree."""
+    best, stack = 0, [(0, 0)]
+    while stack:
+        i, d = stack.pop()
+        if tree["leaf"][i]:
+            best = max(best, d)
+        else:
+            stack += [(tree["left"][i], d + 1), (tree["right"][i], d + 1)]
+    return best
+
+
 class QualityModel:
     """Gradient-boosted trees read from JSON; ``predict`` gives P(line is page furniture)."""
 
@@ -141,24 +162,24 @@ class QualityModel:
         self.spec = spec
         self.baseline = float(spec["baseline"])
         trees = spec["trees"]
-        # All trees packed into (n_trees, max_nodes) arrays, so every row walks every tree at
-        # once: one numpy step per tree level instead of one per tree and level.
-        width = max(len(t["value"]) for t in trees)
+        # All trees' nodes in flat arrays (node ids offset per tree), a leaf pointing at itself:
+        # every row walks every tree at once, one numpy step per tree level.
+        offsets = np.cumsum([0] + [len(t["value"]) for t in trees[:-1]])
 
-        def pack(key: str, dtype: Any, fill: Any) -> np.ndarray:
-            out = np.full((len(trees), width), fill, dtype=dtype)
-            for i, t in enumerate(trees):
-                out[i, : len(t[key])] = t[key]
-            return out
+        def flat(key: str, dtype: Any) -> np.ndarray:
+            return np.concatenate([np.asarray(t[key], dtype=dtype) for t in trees])
 
-        self.feature = pack("feature", np.int64, 0)
-        self.threshold = pack("threshold", np.float64, 0.0)
-        self.left = pack("left", np.int64, 0)
-        self.right = pack("right", np.int64, 0)
-        self.value = pack("value", np.float64, 0.0)
-        self.leaf = pack("leaf", bool, True)
-        self.missing_left = pack("missing_left", bool, True)
-        self._tree_ids = np.arange(len(trees))
+        leaf = flat("leaf", bool)
+        own = np.arange(len(leaf))
+        shift = np.concatenate([np.full(len(t["value"]), o) for t, o in zip(trees, offsets)])
+        self.feature = np.where(leaf, 0, flat("feature", np.int64))
+        self.threshold = flat("threshold", np.float64)
+        self.left = np.where(leaf, own, flat("left", np.int64) + shift)
+        self.right = np.where(leaf, own, flat("right", np.int64) + shift)
+        self.value = flat("value", np.float64)
+        self.missing_left = flat("missing_left", bool)
+        self.roots = offsets.astype(np.int64)
+        self.depth = max(_depth(t) for t in trees)
 
     @classmethod
     @cache
@@ -170,18 +191,13 @@ class QualityModel:
         n = len(x)
         if n == 0:
             return np.zeros(0)
-        t = self._tree_ids[None, :]  # (1, trees)
-        node = np.zeros((n, len(self._tree_ids)), dtype=np.int64)  # (rows, trees)
+        node = np.broadcast_to(self.roots, (n, len(self.roots)))  # (rows, trees)
         rows = np.arange(n)[:, None]
-        while True:
-            active = ~self.leaf[t, node]
-            if not active.any():
-                break
-            v = x[rows, self.feature[t, node]]
-            go_left = np.where(np.isnan(v), self.missing_left[t, node], v <= self.threshold[t, node])
-            nxt = np.where(go_left, self.left[t, node], self.right[t, node])
-            node = np.where(active, nxt, node)
-        out: np.ndarray = self.baseline + self.value[t, node].sum(axis=1)
+        for _ in range(self.depth):
+            v = x[rows, self.feature[node]]
+            go_left = np.where(np.isnan(v), self.missing_left[node], v <= self.threshold[node])
+            node = np.where(go_left, self.left[node], self.right[node])
+        out: np.ndarray = self.baseline + self.value[node].sum(axis=1)
         return out
 
     def predict(self, x: np.ndarray) -> np.ndarray:
@@ -203,7 +219,7 @@ class QualityPass:
         if n == 0:
             return
         texts = [b.text for b in ctx.blocks]
-        x = document_features(texts, ctx.stopwords, [ctx.words(k) for k in range(n)])
+        x = document_features(texts, ctx.stopwords)
         p = self.model.predict(x)
         thr = self.cfg.quality_threshold
         for k in ctx.alive():
