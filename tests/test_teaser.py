@@ -88,6 +88,6 @@ def test_short_documents_are_not_judged():
 
 def test_features_have_one_row_per_block_and_fixed_width():
     texts = ["A headline here", "A sentence of the body, with words.", "Another one follows it here."]
-    x = teaser_features(texts, [t.lower().split() for t in texts], frozenset({"a", "the", "of"}))
+    x = teaser_features(texts, frozenset({"a", "the", "of"}))
     assert x.shape == (3, len(TEASER_FEATURES))
-    assert teaser_features([], [], frozenset()).shape == (0, len(TEASER_FEATURES))
+    assert teaser_features([], frozenset()).shape == (0, len(TEASER_FEATURES))

@@ -50,7 +50,7 @@ def matrix(docs: list) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         texts = [t.strip() for t in d.lines]
         toks = [words(t) for t in texts]
         _, stop = guess_stoplist(w for ws in toks for w in ws)
-        xs.append(teaser_features(texts, toks, stop))
+        xs.append(teaser_features(texts, stop))
         ys.extend(int(i) for i in d.inserted)
         kinds.extend(d.kind if i else "original" for i in d.inserted)
     return np.vstack(xs), np.asarray(ys), np.asarray(kinds)

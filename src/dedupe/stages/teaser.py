@@ -23,13 +23,15 @@ import json
 import math
 from collections import Counter
 from collections.abc import Collection, Sequence
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
+from itertools import chain
 from typing import TYPE_CHECKING
 
 import numpy as np
 import regex
 
+from ..text import words
 from .quality import QualityModel
 
 if TYPE_CHECKING:
@@ -141,65 +143,90 @@ def _is_headline(text: str) -> bool:
     return 3 <= len(text.split()) <= 20 and not _ENDS.search(text)
 
 
-def teaser_features(texts: Sequence[str], toks: Sequence[Sequence[str]], stop: frozenset[str]) -> np.ndarray:
+@lru_cache(maxsize=1 << 15)
+def _tokens(text: str) -> tuple[str, ...]:
+    return tuple(_TOKEN.findall(text.replace("’", "'")))
+
+
+@lru_cache(maxsize=1 << 15)
+def _counts(text: str) -> Counter[str]:
+    return Counter(_tokens(text))
+
+
+@lru_cache(maxsize=1 << 15)
+def _static(
+    text: str, stop: frozenset[str]
+) -> tuple[tuple[float, ...], tuple[str, ...], tuple[str, ...], tuple[str, ...], frozenset[str]]:
+    """What a block's features owe to its own text only (remembered across passes).
+
+    Returns the text-only feature values, the names, the surnames of "descriptor Full Name"
+    introductions, the acronyms it defines, and its content words.
+    """
+    ws = words(text)
+    split = text.split()
+    nw = len(split)
+    ends = bool(_ENDS.search(text))
+    values = (
+        math.log1p(len(ws)),
+        float(ends),
+        float(3 <= nw <= 20 and not ends),  # as _is_headline
+        sum(w[:1].isupper() for w in split) / max(1, nw),
+        sum(map(str.isdigit, text)) / max(1, len(text)),
+        float(len(_SENT.findall(text))),
+        float(bool(ws) and ws[0] in _CONTINUATION),
+        float(any(q in text for q in '"“”«»')),
+    )
+    names = tuple(x for x in _names(text) if x.casefold() not in stop)
+    intro = tuple(m.group(2).split()[-1] for m in _NAME.finditer(text) if m.group(1) not in stop)
+    acronyms = tuple(m.group(1) for m in _ACRONYM_DEF.finditer(text))
+    content = frozenset(_stem(w) for w in ws if len(w) > 2 and w not in stop and not w.isdigit())
+    return values, names, intro, acronyms, content
+
+
+def teaser_features(texts: Sequence[str], stop: frozenset[str]) -> np.ndarray:
     """One row per block (columns :data:`TEASER_FEATURES`)."""
     n = len(texts)
     if n == 0:
         return np.zeros((0, len(TEASER_FEATURES)))
-    content = [{_stem(w) for w in ws if len(w) > 2 and w not in stop and not w.isdigit()} for ws in toks]
-    df: Counter[str] = Counter()
-    for c in content:
-        df.update(c)
-    tokens = [Counter(_TOKEN.findall(t.replace("’", "'"))) for t in texts]
-    all_tokens: Counter[str] = Counter()
-    for t in tokens:
-        all_tokens.update(t)
+    static = [_static(t, stop) for t in texts]
+    content = [st[4] for st in static]
+    df: Counter[str] = Counter(chain.from_iterable(content))
+    all_tokens: Counter[str] = Counter(chain.from_iterable(_tokens(t) for t in texts))
+    counts = [_counts(t) for t in texts]
 
-    def share(mine: set[str], other: set[str]) -> float:
+    def share(mine: frozenset[str], other: frozenset[str]) -> float:
         return sum(w in other for w in mine) / len(mine) if mine else 0.0
+
+    def before(k: int, token: str) -> int:
+        """Occurrences of ``token`` in the blocks above block ``k``."""
+        return sum(c[token] for c in counts[:k])
 
     coh: list[float] = [sum(df[w] > 1 for w in c) / len(c) if len(c) >= 3 else math.nan for c in content]
     finite = sorted(c for c in coh if c == c)
     median = finite[len(finite) // 2] if finite else 0.0
     heads = []
     rows = []
-    before: Counter[str] = Counter()  # tokens of the blocks above the current one
     title = content[0]
-    for k, (text, ws) in enumerate(zip(texts, toks)):
-        words = text.split()
-        nw = len(words)
-        ends = bool(_ENDS.search(text))
-        headline = 3 <= nw <= 20 and not ends  # as _is_headline
-        heads.append(headline)
-        mine = tokens[k]
-        names = [x for x in _names(text) if x.casefold() not in stop]
-        novel = sum(all_tokens[x] - mine[x] <= 0 for x in names) / len(names) if names else 0.0
-        reintro = any(
-            before[m.group(2).split()[-1]] >= 2 and m.group(1) not in stop for m in _NAME.finditer(text)
-        )
-        acronym = any(before[m.group(1)] == 0 for m in _ACRONYM_DEF.finditer(text))
-        first = ws[0] if ws else ""
+    for k, (values, names, intro, acronyms, mine) in enumerate(static):
+        heads.append(values[2] == 1.0)
+        own = counts[k]
+        novel = sum(all_tokens[x] - own[x] <= 0 for x in names) / len(names) if names else 0.0
+        reintro = any(before(k, surname) >= 2 for surname in intro)
+        acronym = any(before(k, a) == 0 for a in acronyms)
         ck = coh[k]
-        before.update(tokens[k])
         rows.append(
             [
-                math.log1p(len(ws)),
-                float(ends),
-                float(headline),
-                sum(w[:1].isupper() for w in words) / max(1, nw),
-                sum(map(str.isdigit, text)) / max(1, len(text)),
-                float(len(_SENT.findall(text))),
+                *values[:6],
                 ck,
                 ck / median if median and ck == ck else math.nan,
-                share(content[k], content[k - 1]) if k > 0 and content[k] else np.nan,
-                share(content[k], content[k + 1]) if k + 1 < n and content[k] else np.nan,
-                share(content[k], title) if k > 0 and content[k] else np.nan,
+                share(mine, content[k - 1]) if k > 0 and mine else np.nan,
+                share(mine, content[k + 1]) if k + 1 < n and mine else np.nan,
+                share(mine, title) if k > 0 and mine else np.nan,
                 novel,
                 float(len(names)),
                 float(reintro),
                 float(acronym),
-                float(first in _CONTINUATION),
-                float(any(q in text for q in '"“”«»')),
+                *values[6:],
             ]
         )
     base = np.array(rows, dtype=np.float64)
@@ -252,7 +279,7 @@ def learned_teasers(ctx: Context, alive: list[int], candidates: Collection[int],
     texts = [ctx.blocks[k].text for k in alive]
     if not any(_is_headline(t) for pos, t in enumerate(texts) if pos and alive[pos] in candidates):
         return  # the model only removes headline-shaped blocks (and the blurbs under them)
-    x = teaser_features(texts, [ctx.words(k) for k in alive], ctx.stopwords)
+    x = teaser_features(texts, ctx.stopwords)
     col = {name: i for i, name in enumerate(TEASER_FEATURES)}
     head = x[:, col["headline_shape"]] == 1.0
     # Only headlines and the blocks right under them can be removed: score just those rows.
