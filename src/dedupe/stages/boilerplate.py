@@ -16,7 +16,7 @@ Observations:
   channel; they are short.
 - Section labels and kickers are one to three words above the headline, without sentence
   punctuation ("World Media"); a few labels also appear inside the body ("Advertisement").
-- Translation notices and copyright lines say so in a fixed vocabulary.
+- Translation notices, disclaimers and copyright lines say so in a fixed vocabulary.
 - Pagination lines are arrows, next/previous words and page numbers ("Pages: 1 2 3 Next »").
 """
 
@@ -116,7 +116,7 @@ CAPTION_DESCRIBES = regex.compile(
 
 _CHANNELS = (
     r"twitter|x\.com|facebook|instagram|telegram|whatsapp|youtube|linkedin|tiktok|threads|mastodon|"
-    r"bluesky|pinterest|snapchat|reddit|rss|newsletter|podcast|google\s+news|flipboard|apple\s+news|"
+    r"bluesky|pinterest|snapchat|reddit|rss|newsletter|podcast|inbox|google\s+news|flipboard|apple\s+news|"
     r"our\s+channel|our\s+page|us\s+on"
 )
 PROMPT = regex.compile(
@@ -137,13 +137,19 @@ PROMPT_FIXED = regex.compile(
     r"(?:also\s+)?read\s*:.*|watch\s*:.*|listen\s*:.*|most\s+(?:read|popular|viewed)|"
     r"trending(?:\s+now)?|top\s+stories|you\s+(?:may|might)\s+also\s+(?:like|enjoy|be\s+interested\s+in)\b.*|"
     r"recommended(?:\s+for\s+you)?|das\s+könnte\s+sie\s+auch\s+interessieren\b.*|"
+    # Comment prompts and bare share buttons.
+    r"leave\s+a\s+(?:reply|comment)\b.*|comments\s+are\s+(?:closed|open)\b.*|have\s+your\s+say\b.*|"
+    r"join\s+the\s+(?:conversation|discussion|debate)\b.*|(?:tell|let)\s+us\s+(?:what\s+you\s+think|know)\b.*|"
+    r"kommentare?(?:\s*\(\d+\))?|kommentar\s+(?:schreiben|abgeben)\b.*|commentaires?(?:\s*\(\d+\))?|"
+    r"comentarios?(?:\s*\(\d+\))?|click\s+to\s+(?:share|email|print|tweet)\b.*|share|tweet|pin\s+it|teilen|"
+    r"partager|compartir|condividi|related(?:\s+(?:articles?|stories|posts|news|content|links|topics|coverage|videos?))?|"
     r"vous\s+aimerez\s+aussi\b.*|te\s+puede\s+interesar\b.*)\s*$",
     _F,
 )
 TRANSLATION = regex.compile(
     r"\b(?:automated|automatic|machine)\s+translation\b|\btranslated\s+(?:by|from|with)\b|^translation\s*:|"
     r"\bthis\s+(?:article|text|story)\s+(?:was|has\s+been)\s+translated\b|\bübersetz(?:t|ung)\s+(?:von|aus|durch)\b|"
-    r"\bmaschinell\s+übersetzt\b|\btraduit\s+(?:de|par)\b|\btraduction\s+automatique\b|\btraducido\s+(?:del?|por)\b|"
+    r"\b(?:maschinell|automatisch)\s+übersetzt\b|\btraduit\s+(?:de|par)\b|\btraduction\s+automatique\b|\btraducido\s+(?:del?|por)\b|"
     r"\btraducción\s+automática\b|\btradotto\s+da\b|^\(?translated\b",
     _F,
 )
@@ -162,6 +168,18 @@ BYLINE = regex.compile(
     r"[\p{Lu}@][\p{L}\p{M}'’.\-@_]*(?:\s+(?:[\p{Lu}][\p{L}\p{M}'’.\-]*|and|und|et|y|e|&|,|de|van|von|der|al|bin|ibn|la|le|da|di))*"
     r"(?:\s*[,|;–—-]\s*[^.!?]{0,60})?\s*$",
     regex.UNICODE | regex.VERSION1,
+)
+#: Disclaimers: the publisher distancing itself from the text ("The views expressed are the
+#: author's own", "for informational purposes only", "does not constitute investment advice").
+DISCLAIMER = regex.compile(
+    r"^disclaimer\b|^haftungsausschluss\b|^avertissement\s*:|"
+    r"\b(?:views?|opinions?)\s+(?:and\s+opinions?\s+)?expressed\s+(?:here(?:in)?|in\s+(?:this|these)\s+\w+|by\s+\w+(?:\s+\w+)?)"
+    r".{0,80}?\b(?:own|do\s+not\s+necessarily|does\s+not\s+necessarily|not\s+necessarily)\b|"
+    r"\bfor\s+(?:general\s+)?informational\s+purposes\s+only\b|"
+    r"\b(?:this|the|our)\s+(?:article|information|content|material|post|page|site|website|text|publication)\b"
+    r".{0,60}?\b(?:does|do|should)\s+not\s+(?:constitute|be\s+construed\s+as)\s+(?:\w+\s+){0,2}(?:advice|recommendation|offer)\b|"
+    r"\bstellt\s+keine\s+\w*beratung\s+dar\b|\bgeben\s+nicht\s+(?:unbedingt\s+)?die\s+meinung\b",
+    _F,
 )
 #: Pagination and "show all" links: after removing these words, arrows, pipes and numbers nothing
 #: is left ("Pages: 1 2 3 Next »", "| Display Page #: | Next >> |", "« Previous | Next »").
@@ -213,6 +231,8 @@ def classify_line(line: str) -> tuple[str, str] | None:
             return "boilerplate.prompt", "follow_share_subscribe"
         if n <= 12 and PROMPT_FIXED.match(line, timeout=REGEX_TIMEOUT):
             return "boilerplate.prompt", "fixed_phrase"
+        if n <= 60 and DISCLAIMER.search(line, timeout=REGEX_TIMEOUT):
+            return "boilerplate.disclaimer", "disclaimer"
         if n <= 30 and COPYRIGHT.search(line, timeout=REGEX_TIMEOUT):
             return "boilerplate.copyright", "copyright"
         if n <= 12 and BYLINE.match(line, timeout=REGEX_TIMEOUT):
