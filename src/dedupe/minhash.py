@@ -354,6 +354,30 @@ def _windows(
 # ---------------------------------------------------------------------------------------------
 
 
+def _permutations(
+    num_perm: int, seed: int, scheme: str
+) -> tuple[npt.NDArray[np.uint64], npt.NDArray[np.uint64], int]:
+    """The permutation parameters ``(a, b)`` and the empty value of ``datasketch.MinHash``.
+
+    The same draws from ``np.random.RandomState(seed)`` as datasketch's
+    ``MinHash._init_permutations`` (>= 2.0), reproduced here so that signing does not import
+    datasketch (whose package import pulls in scipy: over a second per process). The tests
+    compare both with datasketch's for every scheme.
+    """
+    gen = np.random.RandomState(seed)
+    if scheme == "legacy":
+        pairs = [
+            (gen.randint(1, _MERSENNE, dtype=np.uint64), gen.randint(0, _MERSENNE, dtype=np.uint64))
+            for _ in range(num_perm)
+        ]
+        perms = np.array(pairs, dtype=np.uint64).T
+        return perms[0], perms[1], _M32
+    width, dtype = (32, np.uint32) if scheme == "affine32" else (64, np.uint64)
+    a = gen.randint(0, 1 << (width - 1), num_perm, dtype=dtype) * dtype(2) + dtype(1)
+    b = gen.randint(0, 1 << width, num_perm, dtype=dtype)
+    return a.astype(np.uint64), b.astype(np.uint64), (1 << width) - 1
+
+
 def _require_int(name: str, value: object, low: int, high: int, hint: str) -> int:
     if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
         raise ConfigError(f"{name} must be an int, got {value!r} ({type(value).__name__}); {hint}")
@@ -436,15 +460,10 @@ class Signer:
         self.hash, self.scheme, self.mode = hash, scheme, mode
         wide = scheme == "affine64"
         self.hashfunc = _HASHFUNCS[(hash, wide)]
-        # The permutation parameters are taken from datasketch itself, so they cannot drift.
-        from datasketch import MinHash
-
-        proto = MinHash(num_perm=self.num_perm, seed=self.seed, hashfunc=self.hashfunc, scheme=scheme)
-        perms = np.asarray(proto.permutations)
+        a, b, self.empty_value = _permutations(self.num_perm, self.seed, scheme)
         self.dtype: type[np.unsignedinteger[Any]] = np.uint32 if scheme == "affine32" else np.uint64
-        self._a = np.ascontiguousarray(perms[0].astype(self.dtype)).reshape(-1, 1)
-        self._b = np.ascontiguousarray(perms[1].astype(self.dtype)).reshape(-1, 1)
-        self.empty_value = int(proto.hashvalues[0])
+        self._a = np.ascontiguousarray(a.astype(self.dtype)).reshape(-1, 1)
+        self._b = np.ascontiguousarray(b.astype(self.dtype)).reshape(-1, 1)
         self._chunk = 8192 if scheme == "affine32" else 4096
 
     def __repr__(self) -> str:
