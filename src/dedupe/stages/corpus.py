@@ -20,7 +20,7 @@ from typing import Any
 import numpy as np
 
 from ..config import Config, CorpusConfig
-from ..corpus_index import CorpusIndex
+from ..corpus_index import CorpusIndex, Match
 from ..text import sentences, words
 from . import Context, register
 
@@ -45,30 +45,48 @@ class CorpusState:
         self.cfg = cfg
         self.index = CorpusIndex(cfg, lowest_threshold=min(cfg.jaccard, SENTENCE_JACCARD))
         self._sigs: dict[str, np.ndarray[Any, Any]] = {}
+        self._unit_cache: dict[str, list[tuple[int, str]]] = {}
 
     def _units(self, text: str) -> list[tuple[int, str]]:
         """The parts of a paragraph that are indexed: itself (part 0) and its sentences (1..k)."""
+        units = self._unit_cache.get(text)
+        if units is not None:
+            return units
         ws = words(text)
-        if len(ws) < self.cfg.min_words:
-            return []
-        units = [(0, text)]
-        for p, sent in enumerate(sentences(text), start=1):
-            n = len(words(sent))
-            if SENTENCE_MIN_WORDS <= n < len(ws):
-                units.append((p, sent))
+        units = []
+        if len(ws) >= self.cfg.min_words:
+            units.append((0, text))
+            for p, sent in enumerate(sentences(text), start=1):
+                n = len(words(sent))
+                if SENTENCE_MIN_WORDS <= n < len(ws):
+                    units.append((p, sent))
+        self._unit_cache[text] = units
         return units
 
     def prepare(self, texts: list[str]) -> None:
         """Sign every paragraph and sentence of a document in one batch."""
-        todo = sorted({u for t in texts for _, u in self._units(t)} - self._sigs.keys())
-        for u, sig in zip(todo, self.index.sign(todo)):
-            self._sigs[u] = sig
+        self.sign_missing([u for t in texts for _, u in self._units(t)])
+
+    def sign_missing(self, texts: list[str]) -> None:
+        """Sign, in one batch, the texts that have no signature yet."""
+        todo = sorted(set(texts) - self._sigs.keys())
+        if todo:
+            for u, sig in zip(todo, self.index.sign(todo)):
+                self._sigs[u] = sig
 
     def signature(self, text: str) -> np.ndarray[Any, Any]:
         sig = self._sigs.get(text)
         if sig is None:
             sig = self._sigs[text] = self.index.sign([text])[0]
         return sig
+
+    def query_many(self, texts: list[str]) -> list[list[Match]]:
+        """The index's matches for each text (signed in one batch where needed)."""
+        if not texts:
+            return []
+        self.sign_missing(texts)
+        sigs = self._sigs
+        return self.index.query_many(np.vstack([sigs[t] for t in texts]))
 
     def commit(self, doc_id: str, blocks: list[tuple[int, str]]) -> None:
         """Index the kept blocks ``(block_index, text)`` of a finished document."""
@@ -84,6 +102,7 @@ class CorpusState:
         if sigs:
             self.index.add_many(doc_id, rows, parts, np.vstack(sigs))
         self._sigs.clear()
+        self._unit_cache.clear()
 
     def close(self) -> None:
         """Commit what this run indexed (call once its output is safely written)."""
@@ -92,6 +111,7 @@ class CorpusState:
     def abort(self) -> None:
         """Forget what this run indexed (its output was discarded), where the back-end can."""
         self._sigs.clear()
+        self._unit_cache.clear()
         self.index.abort()
 
 
@@ -106,50 +126,59 @@ class CorpusStage:
         state: CorpusState | None = ctx.corpus
         if state is None:
             return
-        alive = [k for k in ctx.alive() if len(ctx.words(k)) >= self.cfg.min_words]
-        state.prepare([ctx.blocks[k].text for k in alive])
-        for k in alive:
-            hit = self._match(state, ctx.words(k), ctx.blocks[k].text)
-            if hit is not None:
-                ctx.remove(k, "duplicate.corpus", self.name, **hit)
-
-    def _match(self, state: CorpusState, ws: list[str], text: str) -> dict[str, Any] | None:
         cfg = self.cfg
-        best = None
-        for m in state.index.query(state.signature(text)):
-            sim = m.similarity or 0.0
-            if sim >= cfg.jaccard and (best is None or sim > (best.similarity or 0.0)):
-                best = m
-        if best is not None:
-            return {
-                "duplicate_of": [best.doc_id, best.block],
-                "similarity": best.similarity,
-                "threshold": cfg.jaccard,
-                "match": "paragraph",
-            }
-        covered = 0
-        sources: Counter[tuple[str, int]] = Counter()
+        alive = [k for k in ctx.alive() if len(ctx.words(k)) >= cfg.min_words]
+        texts = [ctx.blocks[k].text for k in alive]
+        state.prepare(texts)
+        # The index does not change while a document is checked (its blocks are added by
+        # commit), so every lookup can be made in one batch: paragraphs first, then the
+        # sentences of the paragraphs that matched no indexed paragraph.
+        pending: list[int] = []
+        for k, matches in zip(alive, state.query_many(texts)):
+            best = None
+            for m in matches:
+                sim = m.similarity or 0.0
+                if sim >= cfg.jaccard and (best is None or sim > (best.similarity or 0.0)):
+                    best = m
+            if best is not None:
+                ctx.remove(
+                    k,
+                    "duplicate.corpus",
+                    self.name,
+                    duplicate_of=[best.doc_id, best.block],
+                    similarity=best.similarity,
+                    threshold=cfg.jaccard,
+                    match="paragraph",
+                )
+            else:
+                pending.append(k)
+        units: list[tuple[int, int, str]] = []  # (block position, words, sentence)
+        for k in pending:
+            for s in sentences(ctx.blocks[k].text) or [ctx.blocks[k].text]:
+                n = len(words(s))
+                if n >= SENTENCE_MIN_WORDS:
+                    units.append((k, n, s))
+        found = state.query_many([s for _, _, s in units])
         sentence_threshold = max(SENTENCE_JACCARD, cfg.jaccard)
-        for s in sentences(text) or [text]:
-            sw = words(s)
-            if len(sw) < SENTENCE_MIN_WORDS:
-                continue
-            found = [
-                m
-                for m in state.index.query(state.signature(s))
-                if (m.similarity or 0.0) >= sentence_threshold
-            ]
-            if found:
-                covered += len(sw)
-                top = max(found, key=lambda m: m.similarity or 0.0)
-                sources[(top.doc_id, top.block)] += len(sw)
-        share = covered / len(ws)
-        if share >= cfg.containment and sources:
-            (doc_id, block), _ = sources.most_common(1)[0]
-            return {
-                "duplicate_of": [doc_id, block],
-                "similarity": min(share, 1.0),
-                "threshold": cfg.containment,
-                "match": "sentences",
-            }
-        return None
+        covered: dict[int, int] = {}
+        sources: dict[int, Counter[tuple[str, int]]] = {}
+        for (k, n, _), matches in zip(units, found):
+            hits = [m for m in matches if (m.similarity or 0.0) >= sentence_threshold]
+            if hits:
+                covered[k] = covered.get(k, 0) + n
+                top = max(hits, key=lambda m: m.similarity or 0.0)
+                sources.setdefault(k, Counter())[(top.doc_id, top.block)] += n
+        for k in pending:
+            src = sources.get(k)
+            share = covered.get(k, 0) / len(ctx.words(k))
+            if share >= cfg.containment and src:
+                (doc_id, block), _ = src.most_common(1)[0]
+                ctx.remove(
+                    k,
+                    "duplicate.corpus",
+                    self.name,
+                    duplicate_of=[doc_id, block],
+                    similarity=min(share, 1.0),
+                    threshold=cfg.containment,
+                    match="sentences",
+                )
