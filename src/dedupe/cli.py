@@ -394,7 +394,9 @@ def _run_clean(args: argparse.Namespace, config: Config) -> int:
 
     cleaner = Cleaner(config, time_budget=timeout)
     state = cleaner.new_corpus_state() if args.corpus else None
-    phase: LocalPhase[Record] = LocalPhase(config, workers=workers, time_budget=timeout, cleaner=cleaner)
+    phase: LocalPhase[Record] = LocalPhase(
+        config, workers=workers, time_budget=timeout, cleaner=cleaner, corpus=state is not None
+    )
     out: AtomicWriter | None = None
     report: AtomicWriter | None = None
     status = EXIT_OK

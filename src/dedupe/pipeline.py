@@ -101,6 +101,9 @@ class Partial:
     decisions: list[Decision]
     notes: dict[str, Any] = field(default_factory=dict)
     passes: int = 0
+    #: Corpus-mode signatures computed with the per-document phase (unit texts, one row each),
+    #: see :func:`dedupe.stages.corpus.presign`; used by the corpus phase, then dropped.
+    corpus_sigs: tuple[list[str], Any] | None = None
 
     @property
     def live(self) -> list[Block]:
@@ -260,6 +263,9 @@ class Cleaner:
     def _corpus_phase(self, partial: Partial, state: CorpusState | None) -> None:
         """One corpus pass; if it removed anything, the local stages run again to a fixed point
         (an off-topic signal can depend on the paragraphs around it)."""
+        if state is not None and partial.corpus_sigs is not None:
+            state.preload(*partial.corpus_sigs)
+        partial.corpus_sigs = None
         if state is not None and self._corpus and self._run(partial, self._corpus, state, limit=1):
             self._run(partial, self._local, None)
 

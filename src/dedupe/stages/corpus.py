@@ -21,10 +21,11 @@ import numpy as np
 
 from ..config import Config, CorpusConfig
 from ..corpus_index import CorpusIndex, Match
+from ..minhash import Signer
 from ..text import sentences, words
 from . import Context, register
 
-__all__ = ["CorpusStage", "CorpusState"]
+__all__ = ["CorpusStage", "CorpusState", "corpus_units", "presign"]
 
 #: A sentence counts as seen when its estimated Jaccard with an indexed sentence reaches this (or
 #: ``corpus.jaccard`` if that is higher: a stricter paragraph threshold must not be undercut by
@@ -32,6 +33,42 @@ __all__ = ["CorpusStage", "CorpusState"]
 SENTENCE_JACCARD = 0.8
 #: Sentences shorter than this are not matched on their own (too common across articles).
 SENTENCE_MIN_WORDS = 5
+
+
+def corpus_units(text: str, min_words: int) -> list[tuple[int, str]]:
+    """The parts of a paragraph that are indexed: itself (part 0) and its sentences (1..k)."""
+    ws = words(text)
+    units: list[tuple[int, str]] = []
+    if len(ws) >= min_words:
+        units.append((0, text))
+        for p, sent in enumerate(sentences(text), start=1):
+            n = len(words(sent))
+            if SENTENCE_MIN_WORDS <= n < len(ws):
+                units.append((p, sent))
+    return units
+
+
+def presign(
+    cfg: CorpusConfig, signer: Signer, docs: list[list[str]]
+) -> list[tuple[list[str], np.ndarray[Any, Any]]]:
+    """The corpus-mode signatures of the paragraphs ``docs[i]`` of each document, in one batch.
+
+    What the corpus phase of each document will look up (its paragraphs and their sentences),
+    computed where the per-document phase runs (worker processes), so that the process running
+    the corpus phase in input order only does index lookups. For each document: the unit texts
+    and their signatures, for :meth:`CorpusState.preload`.
+    """
+    per_doc = [
+        list(dict.fromkeys(u for t in texts for _, u in corpus_units(t, cfg.min_words))) for texts in docs
+    ]
+    flat = [u for units in per_doc for u in units]
+    sigs = signer.sign(flat) if flat else np.zeros((0, signer.num_perm), dtype=signer.dtype)
+    out = []
+    start = 0
+    for units in per_doc:
+        out.append((units, sigs[start : start + len(units)]))
+        start += len(units)
+    return out
 
 
 class CorpusState:
@@ -50,18 +87,15 @@ class CorpusState:
     def _units(self, text: str) -> list[tuple[int, str]]:
         """The parts of a paragraph that are indexed: itself (part 0) and its sentences (1..k)."""
         units = self._unit_cache.get(text)
-        if units is not None:
-            return units
-        ws = words(text)
-        units = []
-        if len(ws) >= self.cfg.min_words:
-            units.append((0, text))
-            for p, sent in enumerate(sentences(text), start=1):
-                n = len(words(sent))
-                if SENTENCE_MIN_WORDS <= n < len(ws):
-                    units.append((p, sent))
-        self._unit_cache[text] = units
+        if units is None:
+            units = self._unit_cache[text] = corpus_units(text, self.cfg.min_words)
         return units
+
+    def preload(self, texts: list[str], sigs: np.ndarray[Any, Any]) -> None:
+        """Take signatures computed elsewhere (a worker process: see :func:`presign`)."""
+        have = self._sigs
+        for t, sig in zip(texts, sigs):
+            have.setdefault(t, sig)
 
     def prepare(self, texts: list[str]) -> None:
         """Sign every paragraph and sentence of a document in one batch."""
