@@ -285,15 +285,87 @@ class _Column:
         return int(self.data.nbytes)
 
 
+#: A sorted run of at least this many band keys gets a directory (see :class:`_Run`).
+DIRECTORY_MIN_KEYS: Final = 1 << 12
+#: Runs are merged while the older one is at most this many times the size of the newer one.
+MERGE_RATIO: Final = 4
+
+_EMPTY_I64: Final = np.zeros(0, dtype=np.int64)
+
+
+class _Run:
+    """Band keys sorted (uint32), the entry id of each, and for a large run a directory.
+
+    The directory maps the top ``k`` bits of a key to the range of the run holding keys with
+    those bits (keys are hashes, so uniform: about 8 to 16 keys per range, for 0.25 to 0.5 byte
+    per key). A lookup then reads two directory cells and one short range per key instead of
+    binary-searching the whole run: constant time per key however large the run, where
+    ``np.searchsorted`` over millions of keys costs one cache miss per halving.
+    """
+
+    __slots__ = ("directory", "ids", "keys", "shift")
+
+    def __init__(self, keys: npt.NDArray[np.uint32], ids: npt.NDArray[np.uint32]) -> None:
+        self.keys, self.ids = keys, ids
+        self.directory: npt.NDArray[np.uint32] | None = None
+        self.shift = np.uint32(32)
+        n = len(keys)
+        if n >= DIRECTORY_MIN_KEYS:
+            k = min(28, max(1, n.bit_length() - 4))
+            self.shift = np.uint32(32 - k)
+            counts = np.bincount(keys >> self.shift, minlength=1 << k)
+            directory = np.zeros((1 << k) + 1, dtype=np.uint32)
+            np.cumsum(counts, out=directory[1:])
+            self.directory = directory
+
+    @property
+    def nbytes(self) -> int:
+        extra = 0 if self.directory is None else int(self.directory.nbytes)
+        return int(self.keys.nbytes + self.ids.nbytes) + extra
+
+    def find(self, q: npt.NDArray[np.uint32]) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.uint32]]:
+        """``(i, id)`` for every stored key equal to ``q[i]``."""
+        keys = self.keys
+        if self.directory is None:
+            lo = np.searchsorted(keys, q, side="left")
+            hit = np.flatnonzero(keys.take(lo, mode="clip") == q)
+            if not len(hit):
+                return _EMPTY_I64, self.ids[:0]
+            lo = lo[hit]
+            cnt = np.searchsorted(keys, q[hit], side="right") - lo
+            if bool(np.all(cnt == 1)):  # one entry per key: a single gather
+                return hit, self.ids[lo]
+            ends = np.cumsum(cnt)
+            pos = np.arange(int(ends[-1]), dtype=np.int64) + np.repeat(lo - (ends - cnt), cnt)
+            return np.repeat(hit, cnt), self.ids[pos]
+        b = q >> self.shift
+        lo = self.directory[b].astype(np.int64)
+        cnt = self.directory[b + 1].astype(np.int64) - lo
+        ends = np.cumsum(cnt)
+        total = int(ends[-1]) if len(ends) else 0
+        if not total:
+            return _EMPTY_I64, self.ids[:0]
+        pos = np.arange(total, dtype=np.int64) + np.repeat(lo - (ends - cnt), cnt)
+        owner = np.repeat(np.arange(len(q), dtype=np.int64), cnt)
+        eq = np.flatnonzero(keys[pos] == q[owner])
+        return owner[eq], self.ids[pos[eq]]
+
+
+def _merge_runs(old: _Run, new: _Run) -> _Run:
+    """One sorted run of both; within equal keys the older entries (lower ids) come first."""
+    pos = np.searchsorted(old.keys, new.keys, side="right")
+    return _Run(np.insert(old.keys, pos, new.keys), np.insert(old.ids, pos, new.ids))
+
+
 class MemoryIndex:
     """In-memory LSH index on compact numpy band tables.
 
     Layout: the ``(band key, entry id)`` pairs of every band live in a few sorted *runs* (uint32
-    keys, uint32 ids; the band number is mixed into the key), searched with
-    ``np.searchsorted``. Each :meth:`add_many` (or :meth:`add`) makes a new sorted run; a run is
-    merged into the one before it while that one is not more than twice its size, so there are
-    at most about ``log2(entries)`` runs and every pair is moved ``O(log entries)`` times in all
-    (a log-structured merge; merging two sorted runs is one linear timsort pass). Per entry it
+    keys, uint32 ids; the band number is mixed into the key), large runs with a directory on
+    the keys' top bits (:class:`_Run`). Each :meth:`add_many` (or :meth:`add`) makes a new sorted
+    run; a run is merged into the one before it while that one is at most :data:`MERGE_RATIO`
+    times its size, so there are about ``log4(entries)`` runs and every pair is moved
+    ``O(log entries)`` times in all (a log-structured merge). Per entry it
     also keeps the 4-bit sketch, the block, the part and a reference to its doc id (doc ids are
     stored once per consecutive run of entries, UTF-8, in one byte buffer). At ``num_perm=128``,
     threshold 0.8 (14 bands with :data:`DEFAULT_WEIGHTS`) this is ``14 * 8 + 64 + 12 = 188``
@@ -320,8 +392,8 @@ class MemoryIndex:
         self.rows: int
         _lsh_setup(self, threshold, num_perm, weights)
         self._buffer_entries = max(1, int(buffer_entries))
-        # Sorted runs of (keys, ids), oldest (and largest) first.
-        self._runs: list[tuple[npt.NDArray[np.uint32], npt.NDArray[np.uint32]]] = []
+        # Sorted runs, oldest (and largest) first.
+        self._runs: list[_Run] = []
         self._sketch = _Column(np.uint8, (num_perm + 1) // 2)
         self._block = _Column(np.int32)
         self._part = _Column(np.uint16)
@@ -343,7 +415,7 @@ class MemoryIndex:
         )
 
     def _key_bytes(self) -> int:
-        return sum(int(k.nbytes + i.nbytes) for k, i in self._runs)
+        return sum(r.nbytes for r in self._runs)
 
     @property
     def nbytes(self) -> int:
@@ -435,17 +507,14 @@ class MemoryIndex:
         self._sketch.extend(sketch(sigs))
         ids = np.repeat(np.arange(first, first + len(sigs), dtype=np.uint32), self.bands)
         order = np.argsort(keys, kind="stable")  # ids ascending within equal keys
-        self._runs.append((keys[order], ids[order]))
         runs = self._runs
-        while len(runs) > 1 and len(runs[-2][0]) <= 2 * len(runs[-1][0]):
+        runs.append(_Run(keys[order], ids[order]))
+        while len(runs) > 1 and len(runs[-2].keys) <= MERGE_RATIO * len(runs[-1].keys):
             self._merge_last()
 
     def _merge_last(self) -> None:
-        """Merge the newest run into the one before it (older ids first within equal keys)."""
-        (k1, i1), (k2, i2) = self._runs[-2], self._runs[-1]
-        keys = np.concatenate([k1, k2])
-        order = np.argsort(keys, kind="stable")  # timsort: a linear merge of the two sorted runs
-        self._runs[-2:] = [(keys[order], np.concatenate([i1, i2])[order])]
+        """Merge the newest run into the one before it."""
+        self._runs[-2:] = [_merge_runs(self._runs[-2], self._runs[-1])]
 
     def _merge(self) -> None:
         """Merge every run into one."""
@@ -461,22 +530,11 @@ class MemoryIndex:
         flat_keys = keys.reshape(-1)
         rows_found: list[npt.NDArray[np.int64]] = []
         ids_found: list[npt.NDArray[np.uint32]] = []
-        for table, ids in self._runs:
-            lo = np.searchsorted(table, flat_keys, side="left")
-            hit = np.flatnonzero(table.take(lo, mode="clip") == flat_keys)
-            if not len(hit):
-                continue
-            lo_hit = lo[hit]
-            cnt = np.searchsorted(table, flat_keys[hit], side="right") - lo_hit
-            if bool(np.all(cnt == 1)):  # one entry per bucket: a single gather
-                rows_found.append(hit // self.bands)
-                ids_found.append(ids[lo_hit])
-            else:
-                total = int(cnt.sum())
-                ends = np.cumsum(cnt)
-                pos = np.arange(total, dtype=np.int64) + np.repeat(lo_hit - (ends - cnt), cnt)
-                rows_found.append(np.repeat(hit // self.bands, cnt))
-                ids_found.append(ids[pos])
+        for run in self._runs:
+            at, ids = run.find(flat_keys)
+            if len(at):
+                rows_found.append(at // self.bands)
+                ids_found.append(ids)
         if not rows_found:
             return out
         pairs = np.unique(

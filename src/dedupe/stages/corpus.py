@@ -165,10 +165,17 @@ class CorpusStage:
         texts = [ctx.blocks[k].text for k in alive]
         state.prepare(texts)
         # The index does not change while a document is checked (its blocks are added by
-        # commit), so every lookup can be made in one batch: paragraphs first, then the
-        # sentences of the paragraphs that matched no indexed paragraph.
-        pending: list[int] = []
-        for k, matches in zip(alive, state.query_many(texts)):
+        # commit), so every lookup is made in one batch: the paragraphs, and the sentences that
+        # count for the sentence rule (used for the paragraphs that match no indexed paragraph).
+        units: list[tuple[int, int, str]] = []  # (block position, words, sentence)
+        for k, text in zip(alive, texts):
+            for s in sentences(text) or [text]:
+                n = len(words(s))
+                if n >= SENTENCE_MIN_WORDS:
+                    units.append((k, n, s))
+        found = state.query_many(texts + [s for _, _, s in units])
+        pending: set[int] = set()
+        for k, matches in zip(alive, found):
             best = None
             for m in matches:
                 sim = m.similarity or 0.0
@@ -185,24 +192,21 @@ class CorpusStage:
                     match="paragraph",
                 )
             else:
-                pending.append(k)
-        units: list[tuple[int, int, str]] = []  # (block position, words, sentence)
-        for k in pending:
-            for s in sentences(ctx.blocks[k].text) or [ctx.blocks[k].text]:
-                n = len(words(s))
-                if n >= SENTENCE_MIN_WORDS:
-                    units.append((k, n, s))
-        found = state.query_many([s for _, _, s in units])
+                pending.add(k)
         sentence_threshold = max(SENTENCE_JACCARD, cfg.jaccard)
         covered: dict[int, int] = {}
         sources: dict[int, Counter[tuple[str, int]]] = {}
-        for (k, n, _), matches in zip(units, found):
+        for (k, n, _), matches in zip(units, found[len(texts) :]):
+            if k not in pending:
+                continue
             hits = [m for m in matches if (m.similarity or 0.0) >= sentence_threshold]
             if hits:
                 covered[k] = covered.get(k, 0) + n
                 top = max(hits, key=lambda m: m.similarity or 0.0)
                 sources.setdefault(k, Counter())[(top.doc_id, top.block)] += n
-        for k in pending:
+        for k in alive:
+            if k not in pending:
+                continue
             src = sources.get(k)
             share = covered.get(k, 0) / len(ctx.words(k))
             if share >= cfg.containment and src:
