@@ -127,7 +127,7 @@ def test_workers_presign_what_the_corpus_phase_looks_up():
     assert state_a is not None and state_b is not None
     for (_, p), d in zip(parallel, docs):
         if p.corpus_sigs is not None:
-            units, sigs = p.corpus_sigs
+            units, sigs = p.corpus_sigs.units, p.corpus_sigs.sigs
             assert len(units) == len(sigs) and len(set(units)) == len(units)
             own = state_b.index.sign(units)
             assert (own == sigs).all()

@@ -526,7 +526,8 @@ def _record(res: CleanResult, rec: Record, config: Config, warnings: list[str]) 
         out["warnings"] = warnings
     if res.notes.get("error"):
         out["error"] = res.notes["error"]
-    out["config"] = res.notes.get("config", config.fingerprint())
+    # (not .get(..., config.fingerprint()): that would hash the configuration for every record)
+    out["config"] = res.notes["config"] if "config" in res.notes else config.fingerprint()
     return out
 
 

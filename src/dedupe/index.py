@@ -352,9 +352,14 @@ class _Run:
 
 
 def _merge_runs(old: _Run, new: _Run) -> _Run:
-    """One sorted run of both; within equal keys the older entries (lower ids) come first."""
-    pos = np.searchsorted(old.keys, new.keys, side="right")
-    return _Run(np.insert(old.keys, pos, new.keys), np.insert(old.ids, pos, new.ids))
+    """One sorted run of both (lookups sort the ids they find, so ties may go either way)."""
+    if len(new.keys) * 16 < len(old.keys):
+        # Small into large: the new keys' places by binary search, the rest moved in one pass.
+        pos = np.searchsorted(old.keys, new.keys, side="right")
+        return _Run(np.insert(old.keys, pos, new.keys), np.insert(old.ids, pos, new.ids))
+    keys = np.concatenate([old.keys, new.keys])
+    order = np.argsort(keys, kind="stable")  # timsort: a linear merge of the two sorted runs
+    return _Run(keys[order], np.concatenate([old.ids, new.ids])[order])
 
 
 class MemoryIndex:

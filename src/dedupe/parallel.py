@@ -81,9 +81,9 @@ def _prepare_batch(docs: list[Document]) -> list[Partial]:
         # their sentences: sign them here, for the whole batch at once. A pass-through document
         # skips the corpus phase.
         texts = [[] if p.notes.get("passthrough") else [b.text for b in p.live] for p in partials]
-        for p, sigs in zip(partials, presign(_cleaner.config.corpus, _corpus_signer, texts)):
-            if len(sigs[0]):
-                p.corpus_sigs = sigs
+        for p, prepared in zip(partials, presign(_cleaner.config.corpus, _corpus_signer, texts)):
+            if prepared.texts:
+                p.corpus_sigs = prepared
     return partials
 
 

@@ -15,6 +15,7 @@ Only kept blocks are indexed: a caption removed as boilerplate is no "first copy
 from __future__ import annotations
 
 from collections import Counter
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -25,7 +26,7 @@ from ..minhash import Signer
 from ..text import sentences, words
 from . import Context, register
 
-__all__ = ["CorpusStage", "CorpusState", "corpus_units", "presign"]
+__all__ = ["BlockInfo", "CorpusStage", "CorpusState", "Prepared", "block_info", "corpus_units", "presign"]
 
 #: A sentence counts as seen when its estimated Jaccard with an indexed sentence reaches this (or
 #: ``corpus.jaccard`` if that is higher: a stricter paragraph threshold must not be undercut by
@@ -35,39 +36,61 @@ SENTENCE_JACCARD = 0.8
 SENTENCE_MIN_WORDS = 5
 
 
-def corpus_units(text: str, min_words: int) -> list[tuple[int, str]]:
+#: What the corpus stage needs to know of a paragraph: its number of words, and its sentences
+#: with their numbers of words.
+BlockInfo = tuple[int, tuple[tuple[str, int], ...]]
+
+
+def block_info(text: str) -> BlockInfo:
+    """``(len(words(text)), ((sentence, len(words(sentence))) for each of sentences(text)))``."""
+    return len(words(text)), tuple((s, len(words(s))) for s in sentences(text))
+
+
+def corpus_units(text: str, min_words: int, info: BlockInfo | None = None) -> list[tuple[int, str]]:
     """The parts of a paragraph that are indexed: itself (part 0) and its sentences (1..k)."""
-    ws = words(text)
+    n_words, sents = info if info is not None else block_info(text)
     units: list[tuple[int, str]] = []
-    if len(ws) >= min_words:
+    if n_words >= min_words:
         units.append((0, text))
-        for p, sent in enumerate(sentences(text), start=1):
-            n = len(words(sent))
-            if SENTENCE_MIN_WORDS <= n < len(ws):
+        for p, (sent, n) in enumerate(sents, start=1):
+            if SENTENCE_MIN_WORDS <= n < n_words:
                 units.append((p, sent))
     return units
 
 
-def presign(
-    cfg: CorpusConfig, signer: Signer, docs: list[list[str]]
-) -> list[tuple[list[str], np.ndarray[Any, Any]]]:
-    """The corpus-mode signatures of the paragraphs ``docs[i]`` of each document, in one batch.
+@dataclass
+class Prepared:
+    """Corpus-phase facts about one document's surviving paragraphs, computed by :func:`presign`
+    where the per-document phase ran: each paragraph's :data:`BlockInfo`, and the signatures
+    of the units the corpus phase looks up (see :meth:`CorpusState.preload`)."""
 
-    What the corpus phase of each document will look up (its paragraphs and their sentences),
-    computed where the per-document phase runs (worker processes), so that the process running
-    the corpus phase in input order only does index lookups. For each document: the unit texts
-    and their signatures, for :meth:`CorpusState.preload`.
+    texts: list[str]
+    infos: list[BlockInfo]
+    units: list[str]
+    sigs: np.ndarray[Any, Any]
+
+
+def presign(cfg: CorpusConfig, signer: Signer, docs: list[list[str]]) -> list[Prepared]:
+    """What the corpus phase of each document (the paragraphs ``docs[i]``) will look up: their
+    word counts and sentences, and the signatures of the paragraphs and sentences, all
+    documents signed in one batch.
+
+    Computed where the per-document phase runs (worker processes), so that the process running
+    the corpus phase in input order mostly does index lookups.
     """
-    per_doc = [
-        list(dict.fromkeys(u for t in texts for _, u in corpus_units(t, cfg.min_words))) for texts in docs
-    ]
-    flat = [u for units in per_doc for u in units]
-    sigs = signer.sign(flat) if flat else np.zeros((0, signer.num_perm), dtype=signer.dtype)
     out = []
+    for texts in docs:
+        infos = [block_info(t) for t in texts]
+        units = list(
+            dict.fromkeys(u for t, i in zip(texts, infos) for _, u in corpus_units(t, cfg.min_words, i))
+        )
+        out.append(Prepared(texts, infos, units, np.zeros(0)))
+    flat = [u for p in out for u in p.units]
+    sigs = signer.sign(flat) if flat else np.zeros((0, signer.num_perm), dtype=signer.dtype)
     start = 0
-    for units in per_doc:
-        out.append((units, sigs[start : start + len(units)]))
-        start += len(units)
+    for p in out:
+        p.sigs = sigs[start : start + len(p.units)]
+        start += len(p.units)
     return out
 
 
@@ -83,19 +106,29 @@ class CorpusState:
         self.index = CorpusIndex(cfg, lowest_threshold=min(cfg.jaccard, SENTENCE_JACCARD))
         self._sigs: dict[str, np.ndarray[Any, Any]] = {}
         self._unit_cache: dict[str, list[tuple[int, str]]] = {}
+        self._infos: dict[str, BlockInfo] = {}
+
+    def info(self, text: str) -> BlockInfo:
+        """:func:`block_info` of a paragraph of the current document (remembered)."""
+        info = self._infos.get(text)
+        if info is None:
+            info = self._infos[text] = block_info(text)
+        return info
 
     def _units(self, text: str) -> list[tuple[int, str]]:
         """The parts of a paragraph that are indexed: itself (part 0) and its sentences (1..k)."""
         units = self._unit_cache.get(text)
         if units is None:
-            units = self._unit_cache[text] = corpus_units(text, self.cfg.min_words)
+            units = self._unit_cache[text] = corpus_units(text, self.cfg.min_words, self.info(text))
         return units
 
-    def preload(self, texts: list[str], sigs: np.ndarray[Any, Any]) -> None:
-        """Take signatures computed elsewhere (a worker process: see :func:`presign`)."""
+    def preload(self, prepared: Prepared) -> None:
+        """Take what a worker process computed for the current document (see :func:`presign`)."""
+        for t, info in zip(prepared.texts, prepared.infos):
+            self._infos.setdefault(t, info)
         have = self._sigs
-        for t, sig in zip(texts, sigs):
-            have.setdefault(t, sig)
+        for u, sig in zip(prepared.units, prepared.sigs):
+            have.setdefault(u, sig)
 
     def prepare(self, texts: list[str]) -> None:
         """Sign every paragraph and sentence of a document in one batch."""
@@ -137,6 +170,7 @@ class CorpusState:
             self.index.add_many(doc_id, rows, parts, np.vstack(sigs))
         self._sigs.clear()
         self._unit_cache.clear()
+        self._infos.clear()
 
     def close(self) -> None:
         """Commit what this run indexed (call once its output is safely written)."""
@@ -146,6 +180,7 @@ class CorpusState:
         """Forget what this run indexed (its output was discarded), where the back-end can."""
         self._sigs.clear()
         self._unit_cache.clear()
+        self._infos.clear()
         self.index.abort()
 
 
@@ -161,16 +196,19 @@ class CorpusStage:
         if state is None:
             return
         cfg = self.cfg
-        alive = [k for k in ctx.alive() if len(ctx.words(k)) >= cfg.min_words]
+        info = state.info
+        alive = [k for k in ctx.alive() if info(ctx.blocks[k].text)[0] >= cfg.min_words]
         texts = [ctx.blocks[k].text for k in alive]
         state.prepare(texts)
         # The index does not change while a document is checked (its blocks are added by
         # commit), so every lookup is made in one batch: the paragraphs, and the sentences that
         # count for the sentence rule (used for the paragraphs that match no indexed paragraph).
         units: list[tuple[int, int, str]] = []  # (block position, words, sentence)
+        n_words: dict[int, int] = {}
         for k, text in zip(alive, texts):
-            for s in sentences(text) or [text]:
-                n = len(words(s))
+            nw, sents = info(text)
+            n_words[k] = nw
+            for s, n in sents or ((text, nw),):
                 if n >= SENTENCE_MIN_WORDS:
                     units.append((k, n, s))
         found = state.query_many(texts + [s for _, _, s in units])
@@ -208,7 +246,7 @@ class CorpusStage:
             if k not in pending:
                 continue
             src = sources.get(k)
-            share = covered.get(k, 0) / len(ctx.words(k))
+            share = covered.get(k, 0) / n_words[k]
             if share >= cfg.containment and src:
                 (doc_id, block), _ = src.most_common(1)[0]
                 ctx.remove(
