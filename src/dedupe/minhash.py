@@ -273,9 +273,18 @@ class _Words:
         # split() by swapping them for NUL first. Both are non-word characters and starters that
         # never compose under NFKC, so the words of the result are exactly words(text); the
         # hypothesis tests check this against dedupe.text.words.
-        normed = [normalize(t.replace(" ", "\x00")) for t in texts]
-        big = " ".join(normed) + " "
+        big = " ".join(texts) + " "
         ascii_only = big.isascii()
+        if ascii_only:
+            # ASCII is its own NFKC form and case-folds to lower case, character by character,
+            # so the whole batch is normalised at once; lengths (hence document bounds) stay.
+            big = big.lower()
+            text_lens = [len(t) for t in texts]
+        else:
+            normed = [normalize(t.replace(" ", "\x00")) for t in texts]
+            big = " ".join(normed) + " "
+            ascii_only = big.isascii()
+            text_lens = [len(t) for t in normed]
         if ascii_only:
             cp: npt.NDArray[Any] = np.frombuffer(big.encode("ascii"), dtype=np.uint8)
         else:
@@ -298,8 +307,8 @@ class _Words:
         self.word_cstart = wcs
         self.word_cend = wcs + lengths
         joined[self.word_cend] = 32
-        doc_starts = np.zeros(len(normed) + 1, dtype=np.int64)
-        np.cumsum([len(t) + 1 for t in normed], out=doc_starts[1:])
+        doc_starts = np.zeros(len(text_lens) + 1, dtype=np.int64)
+        np.cumsum([n + 1 for n in text_lens], out=doc_starts[1:])
         self.doc_words = np.searchsorted(starts, doc_starts).astype(np.int64)
         if ascii_only or len(joined) == 0 or int(joined.max()) < 0x80:
             self.buf = joined.astype(np.uint8, copy=False)
