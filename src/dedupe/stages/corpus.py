@@ -153,7 +153,7 @@ class CorpusState:
             return []
         self.sign_missing(texts)
         sigs = self._sigs
-        return self.index.query_many(np.vstack([sigs[t] for t in texts]))
+        return self.index.query_many(np.stack([sigs[t] for t in texts]))
 
     def commit(self, doc_id: str, blocks: list[tuple[int, str]]) -> None:
         """Index the kept blocks ``(block_index, text)`` of a finished document."""
@@ -167,7 +167,7 @@ class CorpusState:
                 parts.append(p)
                 sigs.append(self._sigs[unit])
         if sigs:
-            self.index.add_many(doc_id, rows, parts, np.vstack(sigs))
+            self.index.add_many(doc_id, rows, parts, np.stack(sigs))
         self._sigs.clear()
         self._unit_cache.clear()
         self._infos.clear()

@@ -84,7 +84,8 @@ def _stem(w: str) -> str:
 
 
 def _content(ws: list[str], stop: frozenset[str]) -> set[str]:
-    return {_stem(w) for w in ws if len(w) > 2 and w not in stop and not w.isdigit()}
+    # w[:5] is _stem(w) (a slice past the end is the whole word), without a call per word
+    return {w[:5] for w in ws if len(w) > 2 and w not in stop and not w.isdigit()}
 
 
 def _names(text: str) -> list[str]:
@@ -96,8 +97,11 @@ def _names(text: str) -> list[str]:
 def _names_of(text: str) -> tuple[str, ...]:
     out = []
     for m in _CAP_TOKEN.finditer(text):
-        before = text[: m.start()].rstrip()
-        if before and before[-1] not in ".!?:\"“'‘(":
+        # The last character before the token that str.rstrip() would keep, if any.
+        j = m.start() - 1
+        while j >= 0 and text[j].isspace():
+            j -= 1
+        if j >= 0 and text[j] not in ".!?:\"“'‘(":
             out.append(m.group().replace("’", "'"))
     return tuple(out)
 
