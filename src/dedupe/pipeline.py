@@ -103,7 +103,7 @@ class Partial:
     passes: int = 0
     #: Corpus-phase facts computed with the per-document phase (in a worker process), see
     #: :func:`dedupe.stages.corpus.presign`; used by the corpus phase, then dropped.
-    corpus_sigs: Prepared | None = None
+    corpus_sigs: Prepared | None = field(default=None, compare=False, repr=False)
 
     @property
     def live(self) -> list[Block]:

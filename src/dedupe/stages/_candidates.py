@@ -54,18 +54,22 @@ def _band_keys(
     """Band keys ``(len(texts), bands)`` of the texts' signatures; new texts are signed in one batch."""
     bands, rows = _params(threshold, num_perm)
     cache = _key_cache(threshold, num_perm, ngram, seed)
-    missing = list(dict.fromkeys(t for t in texts if t not in cache))
+    found = {t: cache[t] for t in texts if t in cache}
+    missing = [t for t in dict.fromkeys(texts) if t not in found]
     if missing:
         keys = band_keys(_signer(num_perm, ngram, seed).sign(missing), bands, rows)
+        found.update(zip(missing, keys))
+        # Remember the new keys, forgetting the oldest entries beyond the bound (dicts keep
+        # insertion order). `found` holds this call's keys, whatever is forgotten.
         overflow = len(cache) + len(missing) - KEY_CACHE_SIZE
-        if overflow > 0:  # forget the oldest entries (dicts keep insertion order)
+        if overflow > 0:
             for old in list(islice(cache, overflow)):
                 del cache[old]
-        for t, row in zip(missing, keys):
+        for t, row in zip(missing[-KEY_CACHE_SIZE:], keys[-KEY_CACHE_SIZE:]):
             cache[t] = row
         if len(missing) == len(texts):
             return keys
-    return np.stack([cache[t] for t in texts])
+    return np.stack([found[t] for t in texts])
 
 
 def candidates(

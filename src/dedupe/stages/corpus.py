@@ -58,7 +58,7 @@ def corpus_units(text: str, min_words: int, info: BlockInfo | None = None) -> li
     return units
 
 
-@dataclass
+@dataclass(eq=False)
 class Prepared:
     """Corpus-phase facts about one document's surviving paragraphs, computed by :func:`presign`
     where the per-document phase ran: each paragraph's :data:`BlockInfo`, and the signatures
