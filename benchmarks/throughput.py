@@ -14,6 +14,10 @@ with ``dedupe clean --corpus`` in a subprocess, once per ``--workers`` value. Th
 megabytes (10^6 bytes) per second of wall time, process start included; the outputs of the runs
 are compared byte for byte.
 
+In-process: seconds per MB of ``Cleaner.clean_many`` (corpus mode) and ``Cleaner.clean`` on the
+first ``--inprocess-mb`` MB of the same kind of corpus, in this process on one core (best of
+``--repeat``): the cleaning itself, without process start, JSON and inter-process costs.
+
 HTML: the raw pages of the ``portal`` and ``dragnet`` development sets (``<data>/README.md``) are
 run, in this process and on one core, through ``trafilatura.extract`` alone (the options dedupe
 uses) and through ``dedupe.Cleaner(...).clean`` (extraction plus the cleaning stages), and
@@ -178,6 +182,49 @@ def bench_text(args: argparse.Namespace, tmp: Path, workers: list[int]) -> None:
     print(f"  outputs byte-identical across workers: {same}")
 
 
+_INPROCESS = """
+import json, sys, time
+from dedupe import Cleaner, Config, Document
+from dedupe.config import CorpusConfig
+recs = [json.loads(line) for line in open(sys.argv[1], encoding="utf-8")]
+corpus_mode = sys.argv[2] == "corpus"
+cleaner = Cleaner(Config(corpus=CorpusConfig(enabled=corpus_mode)))
+docs = [Document(id=r["id"], text=r["text"]) for r in recs]
+# Lazy imports and data files (stopword lists, the quality model) are not part of the figure.
+warm = "Warm up the lazy imports with this short line of plain words.\\nAnother short line of words."
+list(Cleaner(Config(corpus=CorpusConfig(enabled=True))).clean_many([warm]))
+t0 = time.perf_counter()
+for _ in cleaner.clean_many(docs) if corpus_mode else map(cleaner.clean, docs):
+    pass
+print(time.perf_counter() - t0)
+"""
+
+
+def bench_inprocess(args: argparse.Namespace, tmp: Path) -> None:
+    """Seconds per MB of ``Cleaner.clean_many`` (corpus mode) and ``Cleaner.clean`` on the first
+    ``--inprocess-mb`` MB of the generated corpus, in one process on one core: the cleaning
+    itself, without process start, imports, JSON and inter-process costs. Each run is a fresh
+    process (cold per-process caches, as for the first megabyte of a real run); best of
+    ``--repeat``."""
+    corpus = tmp / "inprocess.jsonl"
+    docs, size = generate_corpus(corpus, args.inprocess_mb, args.seed)
+    print(f"in-process: {docs} documents, {size / 1e6:.1f} MB, fresh process per run, best of {args.repeat}")
+    for mode, label in (("corpus", "Cleaner.clean_many (corpus)"), ("local", "Cleaner.clean (per document)")):
+        runs = [
+            float(
+                subprocess.run(
+                    [sys.executable, "-c", _INPROCESS, str(corpus), mode],
+                    check=True,
+                    capture_output=True,
+                    text=True,
+                ).stdout
+            )
+            for _ in range(args.repeat)
+        ]
+        best = min(runs)
+        print(f"  {label:30s} {best / (size / 1e6):6.2f} s/MB  {size / 1e6 / best:6.2f} MB/s")
+
+
 def bench_html(args: argparse.Namespace, tmp: Path, workers: list[int]) -> None:
     import trafilatura
 
@@ -231,12 +278,17 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--html-limit", type=int, default=None, help="pages per set (default all)")
     ap.add_argument("--skip-text", action="store_true")
     ap.add_argument("--skip-html", action="store_true")
+    ap.add_argument("--skip-inprocess", action="store_true")
+    ap.add_argument("--inprocess-mb", type=float, default=1.0, help="corpus size of the in-process figure")
+    ap.add_argument("--repeat", type=int, default=3, help="runs of the in-process figure (best is kept)")
     ap.add_argument("--tmp", help="folder for the corpus and outputs (default: a temporary one, removed)")
     args = ap.parse_args(argv)
     workers = [int(w) for w in args.workers.split(",")]
     print(f"cores: {os.cpu_count()}, python {sys.version.split()[0]}")
     with tempfile.TemporaryDirectory(dir=args.tmp) as d:
         tmp = Path(d)
+        if not args.skip_inprocess:
+            bench_inprocess(args, tmp)
         if not args.skip_text:
             bench_text(args, tmp, workers)
         if not args.skip_html:

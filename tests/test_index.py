@@ -397,3 +397,38 @@ def test_python_and_numpy_similarity_paths_agree() -> None:
                 int.from_bytes(sa.tobytes(), "little"), int.from_bytes(sb.tobytes(), "little"), num_perm
             )
             assert got == pytest.approx(expected)
+
+
+def test_memory_index_lookup_equals_brute_force_across_runs() -> None:
+    # Many batches: sorted runs of every size, large ones with a directory, merged as they go.
+    # Every query must return exactly the entries sharing a band key, in insertion order.
+    from dedupe.index import _short_keys
+
+    rng = np.random.default_rng(7)
+    idx = MemoryIndex(threshold=0.5, num_perm=128)
+    sigs = rng.integers(0, 2**32, size=(3000, 128), dtype=np.uint64).astype(np.uint32)
+    sigs[1500:1600] = sigs[:100]  # exact repeats
+    sigs[2000:2100, :64] = sigs[100:200, :64]  # half the bands shared
+    start = 0
+    entries: list[tuple[str, int]] = []
+    while start < len(sigs):
+        n = min(int(rng.integers(1, 90)), len(sigs) - start)
+        idx.add_many([f"d{start}"] * n, np.arange(n), sigs[start : start + n])
+        entries += [(f"d{start}", i) for i in range(n)]
+        start += n
+    keys = _short_keys(sigs, idx.bands, idx.rows)
+    probes = np.concatenate(
+        [
+            sigs[:120],
+            sigs[2000:2050],
+            rng.integers(0, 2**32, size=(20, 128), dtype=np.uint64).astype(np.uint32),
+        ]
+    )
+    many = idx.query_many(probes)
+    for p, got in zip(probes, many):
+        pk = _short_keys(p.reshape(1, -1), idx.bands, idx.rows)[0]
+        want = [int(i) for i in np.flatnonzero((keys == pk).any(axis=1))]
+        assert [(m.doc_id, m.block) for m in got] == [(m.doc_id, m.block) for m in idx.query(p)]
+        assert [(m.doc_id, m.block) for m in got] == [entries[i] for i in want]
+    assert any(len(r.keys) >= 4096 and r.directory is not None for r in idx._runs)
+    assert sum(len(g) >= 2 for g in many) >= 150

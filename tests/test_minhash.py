@@ -217,3 +217,30 @@ def test_threads_do_not_change_results() -> None:
     np.testing.assert_array_equal(
         Signer(threads=2, batch_chars=500).sign(texts), Signer(threads=1).sign(texts)
     )
+
+
+@pytest.mark.parametrize("scheme", ["affine32", "legacy", "affine64"])
+@pytest.mark.parametrize(("num_perm", "seed"), [(1, 0), (16, 1), (128, 1), (256, 12345)])
+def test_permutations_are_datasketchs(scheme: str, num_perm: int, seed: int) -> None:
+    # The signer draws the permutations itself (no datasketch import at run time); they must be
+    # datasketch's, value for value.
+    s = Signer(num_perm=num_perm, seed=seed, scheme=scheme)
+    proto = MinHash(num_perm=num_perm, seed=seed, scheme=scheme)
+    a, b = np.asarray(proto.permutations)
+    np.testing.assert_array_equal(s._a.ravel(), a.astype(s.dtype))
+    np.testing.assert_array_equal(s._b.ravel(), b.astype(s.dtype))
+    assert s.empty_value == int(proto.hashvalues[0])
+
+
+def test_signing_does_not_import_datasketch() -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, dedupe; from dedupe import Cleaner, Config, Document; "
+        "from dedupe.config import CorpusConfig; "
+        "list(Cleaner(Config(corpus=CorpusConfig(enabled=True))).clean_many(['a b c d e f g h i j', 'x y'])); "
+        "print('datasketch' in sys.modules, 'scipy' in sys.modules)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["False", "False"]

@@ -89,3 +89,56 @@ def test_idempotent_on_real_documents():
     for rec in iter_set("lines"):
         once = dedupe.clean("\n".join(rec["lines"])).text
         assert dedupe.clean(once).text == once, rec["id"]
+
+
+def _segment_reference(text: str) -> list[tuple[int, int, str]]:
+    # segment() without its fast path: every line trimmed by the regexes.
+    from dedupe.segment import _LEAD_WS, _LINE_RE, _TRAIL_WS
+
+    out = []
+    for m in _LINE_RE.finditer(text):
+        start, end = m.span()
+        line = m.group()
+        lead = _LEAD_WS.search(line)
+        if lead:
+            start += lead.end()
+        trail = _TRAIL_WS.search(line)
+        if trail:
+            end -= len(line) - trail.start()
+        if end > start:
+            out.append((start, end, text[start:end]))
+    return out
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.one_of(
+        st.text(),
+        st.lists(
+            st.sampled_from(
+                [
+                    "a",
+                    "Z",
+                    "!",
+                    "~",
+                    " ",
+                    "\t",
+                    "\n",
+                    "\r",
+                    "\x1f",
+                    "\x85",
+                    "\u2028",
+                    "\u00a0",
+                    "\u3000",
+                    "é",
+                    ".",
+                ]
+            ),
+            max_size=40,
+        ).map("".join),
+        line_texts(),
+    )
+)
+def test_segment_equals_its_reference(text):
+    assert [(b.start, b.end, b.text) for b in segment(text)] == _segment_reference(text)
+    assert [b.index for b in segment(text)] == list(range(len(segment(text))))

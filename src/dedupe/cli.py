@@ -394,7 +394,9 @@ def _run_clean(args: argparse.Namespace, config: Config) -> int:
 
     cleaner = Cleaner(config, time_budget=timeout)
     state = cleaner.new_corpus_state() if args.corpus else None
-    phase: LocalPhase[Record] = LocalPhase(config, workers=workers, time_budget=timeout, cleaner=cleaner)
+    phase: LocalPhase[Record] = LocalPhase(
+        config, workers=workers, time_budget=timeout, cleaner=cleaner, corpus=state is not None
+    )
     out: AtomicWriter | None = None
     report: AtomicWriter | None = None
     status = EXIT_OK
@@ -524,7 +526,8 @@ def _record(res: CleanResult, rec: Record, config: Config, warnings: list[str]) 
         out["warnings"] = warnings
     if res.notes.get("error"):
         out["error"] = res.notes["error"]
-    out["config"] = res.notes.get("config", config.fingerprint())
+    # (not .get(..., config.fingerprint()): that would hash the configuration for every record)
+    out["config"] = res.notes["config"] if "config" in res.notes else config.fingerprint()
     return out
 
 

@@ -63,6 +63,13 @@ class CorpusIndex:
     def query(self, sig: np.ndarray[Any, Any]) -> list[Match]:
         return self.index.query(sig)
 
+    def query_many(self, sigs: np.ndarray[Any, Any]) -> list[list[Match]]:
+        """:meth:`query` for each row of ``sigs`` (one vectorised lookup where the back-end has one)."""
+        query_many = getattr(self.index, "query_many", None)
+        if query_many is not None:
+            return list(query_many(sigs))
+        return [self.index.query(s) for s in sigs]
+
     def flush(self) -> None:
         self.index.flush()
 

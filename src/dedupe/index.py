@@ -285,23 +285,102 @@ class _Column:
         return int(self.data.nbytes)
 
 
+#: A sorted run of at least this many band keys gets a directory (see :class:`_Run`).
+DIRECTORY_MIN_KEYS: Final = 1 << 12
+#: Runs are merged while the older one is at most this many times the size of the newer one.
+MERGE_RATIO: Final = 4
+
+_EMPTY_I64: Final = np.zeros(0, dtype=np.int64)
+
+
+class _Run:
+    """Band keys sorted (uint32), the entry id of each, and for a large run a directory.
+
+    The directory maps the top ``k`` bits of a key to the range of the run holding keys with
+    those bits (keys are hashes, so uniform: about 8 to 16 keys per range, for 0.25 to 0.5 byte
+    per key). A lookup then reads two directory cells and one short range per key instead of
+    binary-searching the whole run: constant time per key however large the run, where
+    ``np.searchsorted`` over millions of keys costs one cache miss per halving.
+    """
+
+    __slots__ = ("directory", "ids", "keys", "shift")
+
+    def __init__(self, keys: npt.NDArray[np.uint32], ids: npt.NDArray[np.uint32]) -> None:
+        self.keys, self.ids = keys, ids
+        self.directory: npt.NDArray[np.uint32] | None = None
+        self.shift = np.uint32(32)
+        n = len(keys)
+        if n >= DIRECTORY_MIN_KEYS:
+            k = min(28, max(1, n.bit_length() - 4))
+            self.shift = np.uint32(32 - k)
+            counts = np.bincount(keys >> self.shift, minlength=1 << k)
+            directory = np.zeros((1 << k) + 1, dtype=np.uint32)
+            np.cumsum(counts, out=directory[1:])
+            self.directory = directory
+
+    @property
+    def nbytes(self) -> int:
+        extra = 0 if self.directory is None else int(self.directory.nbytes)
+        return int(self.keys.nbytes + self.ids.nbytes) + extra
+
+    def find(self, q: npt.NDArray[np.uint32]) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.uint32]]:
+        """``(i, id)`` for every stored key equal to ``q[i]``."""
+        keys = self.keys
+        if self.directory is None:
+            lo = np.searchsorted(keys, q, side="left")
+            hit = np.flatnonzero(keys.take(lo, mode="clip") == q)
+            if not len(hit):
+                return _EMPTY_I64, self.ids[:0]
+            lo = lo[hit]
+            cnt = np.searchsorted(keys, q[hit], side="right") - lo
+            if bool(np.all(cnt == 1)):  # one entry per key: a single gather
+                return hit, self.ids[lo]
+            ends = np.cumsum(cnt)
+            pos = np.arange(int(ends[-1]), dtype=np.int64) + np.repeat(lo - (ends - cnt), cnt)
+            return np.repeat(hit, cnt), self.ids[pos]
+        b = q >> self.shift
+        lo = self.directory[b].astype(np.int64)
+        cnt = self.directory[b + 1].astype(np.int64) - lo
+        ends = np.cumsum(cnt)
+        total = int(ends[-1]) if len(ends) else 0
+        if not total:
+            return _EMPTY_I64, self.ids[:0]
+        pos = np.arange(total, dtype=np.int64) + np.repeat(lo - (ends - cnt), cnt)
+        owner = np.repeat(np.arange(len(q), dtype=np.int64), cnt)
+        eq = np.flatnonzero(keys[pos] == q[owner])
+        return owner[eq], self.ids[pos[eq]]
+
+
+def _merge_runs(old: _Run, new: _Run) -> _Run:
+    """One sorted run of both (lookups sort the ids they find, so ties may go either way)."""
+    if len(new.keys) * 16 < len(old.keys):
+        # Small into large: the new keys' places by binary search, the rest moved in one pass.
+        pos = np.searchsorted(old.keys, new.keys, side="right")
+        return _Run(np.insert(old.keys, pos, new.keys), np.insert(old.ids, pos, new.ids))
+    keys = np.concatenate([old.keys, new.keys])
+    order = np.argsort(keys, kind="stable")  # timsort: a linear merge of the two sorted runs
+    return _Run(keys[order], np.concatenate([old.ids, new.ids])[order])
+
+
 class MemoryIndex:
     """In-memory LSH index on compact numpy band tables.
 
-    Layout: all ``(band key, entry id)`` pairs of every band live in two sorted arrays (uint32
-    keys, uint32 ids; the band number is mixed into the key), searched with
-    ``np.searchsorted``; the most recent additions (at most ``buffer_entries``) wait in a small
-    dict and are merged in sorted order in one pass. Per entry it also keeps the 4-bit sketch,
-    the block, the part and a reference to its doc id (doc ids are stored once per consecutive
-    run, UTF-8, in one byte buffer). At ``num_perm=128``, threshold 0.8 (14 bands with
-    :data:`DEFAULT_WEIGHTS`) this is ``14 * 8 + 64 + 12 = 188`` bytes per entry plus doc ids;
-    see :attr:`nbytes`.
+    Layout: the ``(band key, entry id)`` pairs of every band live in a few sorted *runs* (uint32
+    keys, uint32 ids; the band number is mixed into the key), large runs with a directory on
+    the keys' top bits (:class:`_Run`). Each :meth:`add_many` (or :meth:`add`) makes a new sorted
+    run; a run is merged into the one before it while that one is at most :data:`MERGE_RATIO`
+    times its size, so there are about ``log4(entries)`` runs and every pair is moved
+    ``O(log entries)`` times in all (a log-structured merge). Per entry it
+    also keeps the 4-bit sketch, the block, the part and a reference to its doc id (doc ids are
+    stored once per consecutive run of entries, UTF-8, in one byte buffer). At ``num_perm=128``,
+    threshold 0.8 (14 bands with :data:`DEFAULT_WEIGHTS`) this is ``14 * 8 + 64 + 12 = 188``
+    bytes per entry plus doc ids; see :attr:`nbytes`.
 
     Args:
         threshold: Jaccard threshold the banding is tuned for.
         num_perm: Signature length.
         weights: ``(false_positive_weight, false_negative_weight)`` for :func:`lsh_params`.
-        buffer_entries: Entries held in the dict before a merge.
+        buffer_entries: Accepted for compatibility; runs are merged by size (see above).
     """
 
     def __init__(
@@ -318,11 +397,8 @@ class MemoryIndex:
         self.rows: int
         _lsh_setup(self, threshold, num_perm, weights)
         self._buffer_entries = max(1, int(buffer_entries))
-        self._keys = np.zeros(0, dtype=np.uint32)
-        self._ids = np.zeros(0, dtype=np.uint32)
-        self._pending: dict[int, list[int]] = {}
-        self._pending_keys: list[npt.NDArray[np.uint32]] = []
-        self._pending_first = 0
+        # Sorted runs, oldest (and largest) first.
+        self._runs: list[_Run] = []
         self._sketch = _Column(np.uint8, (num_perm + 1) // 2)
         self._block = _Column(np.int32)
         self._part = _Column(np.uint16)
@@ -343,22 +419,25 @@ class MemoryIndex:
             f"rows={self.rows}, entries={len(self)})"
         )
 
+    def _key_bytes(self) -> int:
+        return sum(r.nbytes for r in self._runs)
+
     @property
     def nbytes(self) -> int:
-        """Bytes of index data (excluding the not yet merged buffer and growth capacity).
+        """Bytes of index data (excluding growth capacity).
 
         Growth capacity is allocated zeroed (``calloc``) and only becomes resident when
         written, so this is what the index adds to the resident set size.
         """
         cols = (self._sketch, self._block, self._part, self._run_first, self._run_off)
         used = sum(c.view().nbytes for c in cols)
-        return int(self._keys.nbytes + self._ids.nbytes) + used + len(self._doc_blob)
+        return self._key_bytes() + used + len(self._doc_blob)
 
     @property
     def allocated_nbytes(self) -> int:
         """Bytes allocated by the index arrays, including growth capacity."""
         cols = (self._sketch, self._block, self._part, self._run_first, self._run_off)
-        return int(self._keys.nbytes + self._ids.nbytes) + sum(c.nbytes for c in cols) + len(self._doc_blob)
+        return self._key_bytes() + sum(c.nbytes for c in cols) + len(self._doc_blob)
 
     def add(self, doc_id: str, block: int, signature: npt.ArrayLike, part: int = 0) -> None:
         """Index one signature; see :meth:`add_many` for many at once."""
@@ -368,25 +447,14 @@ class MemoryIndex:
             raise ValueError("MemoryIndex stores part numbers in [0, 65535]")
         if not isinstance(doc_id, str):
             raise ValueError(f"doc_id must be a str, got {doc_id!r}")
-        entry = len(self)
-        if entry >= 2**32 - 2:
+        if len(self) >= 2**32 - 2:
             raise OverflowError("MemoryIndex holds at most 2**32 - 2 entries")
-        keys = _short_keys(sig.reshape(1, -1), self.bands, self.rows)
-        if doc_id != self._last_doc:
-            self._new_run(doc_id, entry)
-        self._block.append(block)
-        self._part.append(part)
-        self._sketch.append(sketch(sig))
-        pending = self._pending
-        for k in keys[0].tolist():
-            lst = pending.get(k)
-            if lst is None:
-                pending[k] = [entry]
-            else:
-                lst.append(entry)
-        self._pending_keys.append(keys)
-        if entry + 1 - self._pending_first >= self._buffer_entries:
-            self._merge()
+        self._add_rows(
+            [doc_id],
+            np.array([int(block)], dtype=np.int64),
+            np.array([int(part)], dtype=np.int64),
+            sig.reshape(1, -1),
+        )
 
     def _new_run(self, doc_id: str, entry: int) -> None:
         self._doc_blob += doc_id.encode("utf-8")
@@ -430,8 +498,10 @@ class MemoryIndex:
             raise OverflowError("MemoryIndex holds at most 2**32 - 2 entries")
         if len(parts) and (int(parts.min()) < 0 or int(parts.max()) > 0xFFFF):
             raise ValueError("MemoryIndex stores part numbers in [0, 65535]")
+        if not len(sigs):
+            return
         first = len(self)
-        keys = _short_keys(sigs, self.bands, self.rows)
+        keys = _short_keys(sigs, self.bands, self.rows).reshape(-1)
         for i, d in enumerate(doc_ids):
             if d != self._last_doc:
                 if not isinstance(d, str):
@@ -440,108 +510,97 @@ class MemoryIndex:
         self._block.extend(blocks)
         self._part.extend(parts)
         self._sketch.extend(sketch(sigs))
-        self._pending_keys.append(keys)
-        if len(sigs) >= 256:  # a batch: merge it directly, without the dict
-            self._merge()
-            return
-        pending = self._pending
-        for row, entry in zip(keys.tolist(), range(first, first + len(sigs)), strict=True):
-            for k in row:
-                lst = pending.get(k)
-                if lst is None:
-                    pending[k] = [entry]
-                else:
-                    lst.append(entry)
-        if len(self) - self._pending_first >= self._buffer_entries:
-            self._merge()
+        ids = np.repeat(np.arange(first, first + len(sigs), dtype=np.uint32), self.bands)
+        order = np.argsort(keys, kind="stable")  # ids ascending within equal keys
+        runs = self._runs
+        runs.append(_Run(keys[order], ids[order]))
+        while len(runs) > 1 and len(runs[-2].keys) <= MERGE_RATIO * len(runs[-1].keys):
+            self._merge_last()
+
+    def _merge_last(self) -> None:
+        """Merge the newest run into the one before it."""
+        self._runs[-2:] = [_merge_runs(self._runs[-2], self._runs[-1])]
 
     def _merge(self) -> None:
-        """Merge the pending entries into the sorted key/id arrays."""
-        if not self._pending_keys:
-            return
-        new_keys = np.concatenate(self._pending_keys).reshape(-1)
-        new_ids = np.repeat(np.arange(self._pending_first, len(self), dtype=np.uint32), self.bands)
-        order = np.argsort(new_keys, kind="stable")  # ids ascending within equal keys
-        new_keys, new_ids = new_keys[order], new_ids[order]
-        pos = np.searchsorted(self._keys, new_keys, side="right")
-        self._keys = np.insert(self._keys, pos, new_keys)
-        self._ids = np.insert(self._ids, pos, new_ids)
-        self._pending.clear()
-        self._pending_keys = []
-        self._pending_first = len(self)
+        """Merge every run into one."""
+        while len(self._runs) > 1:
+            self._merge_last()
 
     def _lookup(self, keys: npt.NDArray[np.uint32]) -> list[list[int]]:
-        """Candidate entry ids (sorted) for each row of band keys ``(n, bands)``."""
-        table, ids, n = self._keys, self._ids, len(self._keys)
-        out: list[list[int]] = [[] for _ in range(len(keys))]
-        if n:
-            flat_keys = keys.reshape(-1)
-            lo = np.searchsorted(table, flat_keys, side="left")
-            hit = np.flatnonzero(table.take(lo, mode="clip") == flat_keys)
-            if len(hit):
-                lo_hit = lo[hit]
-                hi = np.searchsorted(table, flat_keys[hit], side="right")
-                rows = (hit // self.bands).tolist()
-                if bool(np.all(hi - lo_hit == 1)):  # one entry per bucket: a single gather
-                    for r, v in zip(rows, ids[lo_hit].tolist(), strict=True):
-                        out[r].append(v)
-                else:
-                    for r, a, b in zip(rows, lo_hit.tolist(), hi.tolist(), strict=True):
-                        out[r].extend(ids[a:b].tolist())
-        if self._pending:
-            get = self._pending.get
-            for row, found in zip(keys.tolist(), out, strict=True):
-                for k in row:
-                    lst = get(k)
-                    if lst:
-                        found.extend(lst)
-        return [sorted(set(f)) if len(f) > 1 else f for f in out]
+        """Candidate entry ids (sorted, distinct) for each row of band keys ``(n, bands)``."""
+        n = len(keys)
+        out: list[list[int]] = [[] for _ in range(n)]
+        if not n or not self._runs:
+            return out
+        flat_keys = keys.reshape(-1)
+        rows_found: list[npt.NDArray[np.int64]] = []
+        ids_found: list[npt.NDArray[np.uint32]] = []
+        for run in self._runs:
+            at, ids = run.find(flat_keys)
+            if len(at):
+                rows_found.append(at // self.bands)
+                ids_found.append(ids)
+        if not rows_found:
+            return out
+        pairs = np.unique(
+            (np.concatenate(rows_found).astype(np.int64) << 32) | np.concatenate(ids_found).astype(np.int64)
+        )
+        rows = (pairs >> 32).tolist()
+        found = (pairs & 0xFFFFFFFF).tolist()
+        for r, i in zip(rows, found, strict=True):
+            out[r].append(i)
+        return out
 
     def query(self, signature: npt.ArrayLike) -> list[Match]:
         """Entries sharing at least one band with ``signature``, in insertion order."""
         sig = _check_signature(signature, self.num_perm)
-        ids = self._lookup(_short_keys(sig.reshape(1, -1), self.bands, self.rows))[0]
-        return self._matches(ids, sig) if ids else []
+        return self._query_rows(sig.reshape(1, -1))[0]
 
     def query_many(self, signatures: npt.ArrayLike) -> list[list[Match]]:
         """:meth:`query` for each row of ``signatures`` ``(n, num_perm)``, vectorised."""
         sigs = np.asarray(signatures)
         if sigs.ndim != 2 or sigs.shape[1] != self.num_perm or sigs.dtype.kind not in "ui":
             raise ValueError(f"expected integer signatures of shape (n, {self.num_perm}), got {sigs.shape}")
-        found = self._lookup(_short_keys(sigs, self.bands, self.rows))
-        return [self._matches(ids, sigs[i]) if ids else [] for i, ids in enumerate(found)]
+        return self._query_rows(sigs)
 
-    def _matches(self, id_list: list[int], sig: npt.NDArray[Any]) -> list[Match]:
-        if len(id_list) <= 4:  # the usual case: plain Python beats a dozen small numpy calls
-            q = int.from_bytes(sketch(sig).tobytes(), "little")
-            sk, blocks, parts = self._sketch.data, self._block.data, self._part.data
-            sims = [
-                _nibble_similarity(q, int.from_bytes(sk[i].tobytes(), "little"), self.num_perm)
-                for i in id_list
-            ]
-            blk = [int(blocks[i]) for i in id_list]
-            prt = [int(parts[i]) for i in id_list]
-        else:
-            ids = np.asarray(id_list, dtype=np.int64)
-            sims = sketch_similarity(sketch(sig), self._sketch.view()[ids], self.num_perm).tolist()
-            blk = self._block.view()[ids].tolist()
-            prt = self._part.view()[ids].tolist()
-        runs = (
-            np.searchsorted(self._run_first.data[: self._run_first.n], id_list, side="right") - 1
-        ).tolist()
+    def _query_rows(self, sigs: npt.NDArray[Any]) -> list[list[Match]]:
+        found = self._lookup(_short_keys(sigs, self.bands, self.rows))
+        out: list[list[Match]] = [[] for _ in found]
+        hit_rows = [r for r, ids in enumerate(found) if ids]
+        if not hit_rows:
+            return out
+        counts = [len(found[r]) for r in hit_rows]
+        ids = np.fromiter((i for r in hit_rows for i in found[r]), dtype=np.int64, count=sum(counts))
+        qs = sketch(sigs[hit_rows])
+        # sketch_similarity for every (query, entry) pair at once: same arithmetic, same floats.
+        x = np.bitwise_xor(self._sketch.view()[ids], np.repeat(qs, counts, axis=0))
+        equal = _ZERO_NIBBLES[x].sum(axis=1) - (self.num_perm % 2)
+        c = 1.0 / (1 << SKETCH_BITS)
+        sims = np.clip((equal / float(self.num_perm) - c) / (1.0 - c), 0.0, 1.0).tolist()
+        blk = self._block.view()[ids].tolist()
+        prt = self._part.view()[ids].tolist()
+        runs = (np.searchsorted(self._run_first.view(), ids, side="right") - 1).tolist()
         off = self._run_off.data
-        out = []
-        for d, b, p, s in zip(runs, blk, prt, sims, strict=True):
-            doc = self._doc_blob[int(off[d]) : int(off[d + 1])].decode("utf-8")
-            out.append(Match(doc, b, p, s))
+        blob = self._doc_blob
+        names: dict[int, str] = {}
+        j = 0
+        for r, n in zip(hit_rows, counts, strict=True):
+            lst = out[r]
+            for _ in range(n):
+                d = runs[j]
+                doc = names.get(d)
+                if doc is None:
+                    doc = names[d] = blob[int(off[d]) : int(off[d + 1])].decode("utf-8")
+                lst.append(Match(doc, blk[j], prt[j], sims[j]))
+                j += 1
         return out
 
     def flush(self) -> None:
-        """Merge the pending buffer (memory is not durable; nothing else to do)."""
+        """Merge the sorted runs into one (memory is not durable; nothing else to do)."""
         self._merge()
 
     def close(self) -> None:
-        """Merge the pending buffer."""
+        """Merge the sorted runs into one."""
         self._merge()
 
     def __enter__(self) -> MemoryIndex:

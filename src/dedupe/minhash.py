@@ -273,9 +273,18 @@ class _Words:
         # split() by swapping them for NUL first. Both are non-word characters and starters that
         # never compose under NFKC, so the words of the result are exactly words(text); the
         # hypothesis tests check this against dedupe.text.words.
-        normed = [normalize(t.replace(" ", "\x00")) for t in texts]
-        big = " ".join(normed) + " "
+        big = " ".join(texts) + " "
         ascii_only = big.isascii()
+        if ascii_only:
+            # ASCII is its own NFKC form and case-folds to lower case, character by character,
+            # so the whole batch is normalised at once; lengths (hence document bounds) stay.
+            big = big.lower()
+            text_lens = [len(t) for t in texts]
+        else:
+            normed = [normalize(t.replace(" ", "\x00")) for t in texts]
+            big = " ".join(normed) + " "
+            ascii_only = big.isascii()
+            text_lens = [len(t) for t in normed]
         if ascii_only:
             cp: npt.NDArray[Any] = np.frombuffer(big.encode("ascii"), dtype=np.uint8)
         else:
@@ -298,8 +307,8 @@ class _Words:
         self.word_cstart = wcs
         self.word_cend = wcs + lengths
         joined[self.word_cend] = 32
-        doc_starts = np.zeros(len(normed) + 1, dtype=np.int64)
-        np.cumsum([len(t) + 1 for t in normed], out=doc_starts[1:])
+        doc_starts = np.zeros(len(text_lens) + 1, dtype=np.int64)
+        np.cumsum([n + 1 for n in text_lens], out=doc_starts[1:])
         self.doc_words = np.searchsorted(starts, doc_starts).astype(np.int64)
         if ascii_only or len(joined) == 0 or int(joined.max()) < 0x80:
             self.buf = joined.astype(np.uint8, copy=False)
@@ -352,6 +361,30 @@ def _windows(
 # ---------------------------------------------------------------------------------------------
 # Signer
 # ---------------------------------------------------------------------------------------------
+
+
+def _permutations(
+    num_perm: int, seed: int, scheme: str
+) -> tuple[npt.NDArray[np.uint64], npt.NDArray[np.uint64], int]:
+    """The permutation parameters ``(a, b)`` and the empty value of ``datasketch.MinHash``.
+
+    The same draws from ``np.random.RandomState(seed)`` as datasketch's
+    ``MinHash._init_permutations`` (>= 2.0), reproduced here so that signing does not import
+    datasketch (whose package import pulls in scipy: over a second per process). The tests
+    compare both with datasketch's for every scheme.
+    """
+    gen = np.random.RandomState(seed)
+    if scheme == "legacy":
+        pairs = [
+            (gen.randint(1, _MERSENNE, dtype=np.uint64), gen.randint(0, _MERSENNE, dtype=np.uint64))
+            for _ in range(num_perm)
+        ]
+        perms = np.array(pairs, dtype=np.uint64).T
+        return perms[0], perms[1], _M32
+    width, dtype = (32, np.uint32) if scheme == "affine32" else (64, np.uint64)
+    a = gen.randint(0, 1 << (width - 1), num_perm, dtype=dtype) * dtype(2) + dtype(1)
+    b = gen.randint(0, 1 << width, num_perm, dtype=dtype)
+    return a.astype(np.uint64), b.astype(np.uint64), (1 << width) - 1
 
 
 def _require_int(name: str, value: object, low: int, high: int, hint: str) -> int:
@@ -436,15 +469,10 @@ class Signer:
         self.hash, self.scheme, self.mode = hash, scheme, mode
         wide = scheme == "affine64"
         self.hashfunc = _HASHFUNCS[(hash, wide)]
-        # The permutation parameters are taken from datasketch itself, so they cannot drift.
-        from datasketch import MinHash
-
-        proto = MinHash(num_perm=self.num_perm, seed=self.seed, hashfunc=self.hashfunc, scheme=scheme)
-        perms = np.asarray(proto.permutations)
+        a, b, self.empty_value = _permutations(self.num_perm, self.seed, scheme)
         self.dtype: type[np.unsignedinteger[Any]] = np.uint32 if scheme == "affine32" else np.uint64
-        self._a = np.ascontiguousarray(perms[0].astype(self.dtype)).reshape(-1, 1)
-        self._b = np.ascontiguousarray(perms[1].astype(self.dtype)).reshape(-1, 1)
-        self.empty_value = int(proto.hashvalues[0])
+        self._a = np.ascontiguousarray(a.astype(self.dtype)).reshape(-1, 1)
+        self._b = np.ascontiguousarray(b.astype(self.dtype)).reshape(-1, 1)
         self._chunk = 8192 if scheme == "affine32" else 4096
 
     def __repr__(self) -> str:

@@ -33,8 +33,10 @@ from types import TracebackType
 from typing import Generic, TypeVar
 
 from .config import Config
+from .minhash import Signer
 from .model import Document
 from .pipeline import Cleaner, Partial
+from .stages.corpus import presign
 
 __all__ = ["LocalPhase", "default_workers"]
 
@@ -50,6 +52,8 @@ BATCH_DOCS = 32
 BATCH_CHARS = 1_000_000
 
 _cleaner: Cleaner | None = None
+#: In corpus mode, the signer of the corpus index: workers sign what the corpus phase will look up.
+_corpus_signer: Signer | None = None
 
 
 def default_workers() -> int:
@@ -60,16 +64,27 @@ def default_workers() -> int:
         return max(1, os.cpu_count() or 1)
 
 
-def _init_worker(config: Config, time_budget: float | None) -> None:
+def _init_worker(config: Config, time_budget: float | None, corpus: bool = False) -> None:
     # Ctrl-C in a terminal signals the whole process group; only the main process decides.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    global _cleaner
+    global _cleaner, _corpus_signer
     _cleaner = Cleaner(config, time_budget=time_budget)
+    c = config.corpus
+    _corpus_signer = Signer(num_perm=c.num_perm, seed=c.seed, ngram=c.ngram) if corpus else None
 
 
 def _prepare_batch(docs: list[Document]) -> list[Partial]:
     assert _cleaner is not None, "worker not initialised"
-    return [_cleaner.prepare(d) for d in docs]
+    partials = [_cleaner.prepare(d) for d in docs]
+    if _corpus_signer is not None:
+        # The corpus phase (main process, input order) looks up the surviving paragraphs and
+        # their sentences: sign them here, for the whole batch at once. A pass-through document
+        # skips the corpus phase.
+        texts = [[] if p.notes.get("passthrough") else [b.text for b in p.live] for p in partials]
+        for p, prepared in zip(partials, presign(_cleaner.config.corpus, _corpus_signer, texts)):
+            if prepared.texts:
+                p.corpus_sigs = prepared
+    return partials
 
 
 def _size(doc: Document) -> int:
@@ -87,6 +102,8 @@ class LocalPhase(Generic[T]):
         batch_chars: Characters per task, about (a single larger document makes its own task).
         window: Tasks in flight at most (default ``2 * workers``).
         cleaner: With ``workers=1``, the cleaner to use in this process (default: a new one).
+        corpus: The results go to a corpus phase: workers also compute the corpus signatures
+            it needs (:attr:`Partial.corpus_sigs`), so the in-order phase only looks them up.
 
     Usable as a context manager: leaving it normally shuts the pool down, leaving it with an
     exception (including ``KeyboardInterrupt``) kills the workers at once.
@@ -102,6 +119,7 @@ class LocalPhase(Generic[T]):
         batch_chars: int = BATCH_CHARS,
         window: int | None = None,
         cleaner: Cleaner | None = None,
+        corpus: bool = False,
     ) -> None:
         if workers < 1:
             raise ValueError(f"workers must be >= 1, got {workers!r}")
@@ -114,6 +132,7 @@ class LocalPhase(Generic[T]):
         self.restarts = 0
         self._executor: ProcessPoolExecutor | None = None
         self._local: Cleaner | None = cleaner
+        self.corpus = corpus
 
     # -- pool management ---------------------------------------------------------------------------
 
@@ -129,7 +148,7 @@ class LocalPhase(Generic[T]):
                 max_workers=self.workers,
                 mp_context=ctx,
                 initializer=_init_worker,
-                initargs=(self.config, self.time_budget),
+                initargs=(self.config, self.time_budget, self.corpus),
             )
         return self._executor
 

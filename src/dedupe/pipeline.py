@@ -24,7 +24,7 @@ from .html import extract_text
 from .model import BLOCK_SEPARATOR, KEPT, Block, CleanResult, Decision, Document
 from .segment import segment
 from .stages import Context, Stage, build_stages
-from .stages.corpus import CorpusState
+from .stages.corpus import CorpusState, Prepared
 
 __all__ = ["Cleaner", "Partial", "TimeBudgetExceeded", "clean", "clean_html"]
 
@@ -101,6 +101,9 @@ class Partial:
     decisions: list[Decision]
     notes: dict[str, Any] = field(default_factory=dict)
     passes: int = 0
+    #: Corpus-phase facts computed with the per-document phase (in a worker process), see
+    #: :func:`dedupe.stages.corpus.presign`; used by the corpus phase, then dropped.
+    corpus_sigs: Prepared | None = field(default=None, compare=False, repr=False)
 
     @property
     def live(self) -> list[Block]:
@@ -260,6 +263,9 @@ class Cleaner:
     def _corpus_phase(self, partial: Partial, state: CorpusState | None) -> None:
         """One corpus pass; if it removed anything, the local stages run again to a fixed point
         (an off-topic signal can depend on the paragraphs around it)."""
+        if state is not None and partial.corpus_sigs is not None:
+            state.preload(partial.corpus_sigs)
+        partial.corpus_sigs = None
         if state is not None and self._corpus and self._run(partial, self._corpus, state, limit=1):
             self._run(partial, self._local, None)
 

@@ -32,6 +32,10 @@ def segment(text: str) -> list[Block]:
     for m in _LINE_RE.finditer(text):
         start, end = m.span()
         line = m.group()
+        if "!" <= line[0] <= "~" and "!" <= line[-1] <= "~":
+            # Printable ASCII other than the space is whitespace in no definition: nothing to trim.
+            blocks.append(Block(index=len(blocks), start=start, end=end, text=line))
+            continue
         lead = _LEAD_WS.search(line)
         if lead:
             start += lead.end()

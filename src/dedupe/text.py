@@ -10,7 +10,7 @@ from functools import lru_cache
 
 import regex
 
-__all__ = ["WORD_RE", "ngrams", "normalize", "sentences", "words"]
+__all__ = ["WORD_RE", "ngram_set", "ngrams", "normalize", "sentences", "words"]
 
 #: A word: a run of letters, digits or marks, with inner apostrophes/hyphens kept ("don't", "e-mail").
 WORD_RE = regex.compile(r"[\p{L}\p{N}\p{M}]+(?:['’\-][\p{L}\p{N}\p{M}]+)*")
@@ -72,3 +72,9 @@ def ngrams(ws: list[str], n: int) -> list[str]:
     if len(ws) < n:
         return [" ".join(ws)]
     return [" ".join(ws[i : i + n]) for i in range(len(ws) - n + 1)]
+
+
+@lru_cache(maxsize=CACHE_SIZE)
+def ngram_set(text: str, n: int) -> frozenset[str]:
+    """``frozenset(ngrams(words(text), n))``, remembered like :func:`words`."""
+    return frozenset(ngrams(list(_words(text)), n))

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from itertools import chain
 from typing import Any, Protocol
 
 from ..config import Config
@@ -57,7 +58,8 @@ class Context:
 
     def _stoplist(self) -> tuple[str | None, frozenset[str]]:
         if self._stop is None:
-            self._stop = guess_stoplist(w for k in range(len(self.blocks)) for w in self.words(k))
+            # chain.from_iterable: the words reach guess_stoplist without a Python frame per word.
+            self._stop = guess_stoplist(chain.from_iterable(self.words(k) for k in range(len(self.blocks))))
         return self._stop
 
     def alive(self) -> list[int]:

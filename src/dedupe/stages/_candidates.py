@@ -17,6 +17,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from functools import cache
+from itertools import islice
+from typing import Any
 
 import numpy as np
 
@@ -34,6 +36,40 @@ def _params(threshold: float, num_perm: int) -> tuple[int, int]:
 @cache
 def _signer(num_perm: int, ngram: int, seed: int) -> Signer:
     return Signer(num_perm=num_perm, seed=seed, ngram=ngram)
+
+
+#: Band keys of this many texts are remembered (per process and settings): every fixed-point
+#: pass asks for the keys of the same blocks and sentences again. About 300 bytes per text.
+KEY_CACHE_SIZE = 1 << 14
+
+
+@cache
+def _key_cache(threshold: float, num_perm: int, ngram: int, seed: int) -> dict[str, np.ndarray[Any, Any]]:
+    return {}
+
+
+def _band_keys(
+    texts: Sequence[str], threshold: float, num_perm: int, ngram: int, seed: int
+) -> np.ndarray[Any, Any]:
+    """Band keys ``(len(texts), bands)`` of the texts' signatures; new texts are signed in one batch."""
+    bands, rows = _params(threshold, num_perm)
+    cache = _key_cache(threshold, num_perm, ngram, seed)
+    found = {t: cache[t] for t in texts if t in cache}
+    missing = [t for t in dict.fromkeys(texts) if t not in found]
+    if missing:
+        keys = band_keys(_signer(num_perm, ngram, seed).sign(missing), bands, rows)
+        found.update(zip(missing, keys))
+        # Remember the new keys, forgetting the oldest entries beyond the bound (dicts keep
+        # insertion order). `found` holds this call's keys, whatever is forgotten.
+        overflow = len(cache) + len(missing) - KEY_CACHE_SIZE
+        if overflow > 0:
+            for old in list(islice(cache, overflow)):
+                del cache[old]
+        for t, row in zip(missing[-KEY_CACHE_SIZE:], keys[-KEY_CACHE_SIZE:]):
+            cache[t] = row
+        if len(missing) == len(texts):
+            return keys
+    return np.stack([found[t] for t in texts])
 
 
 def candidates(
@@ -61,26 +97,27 @@ def candidates(
     out: dict[int, set[int]] = {}
     if len(texts) < 2:
         return out
-    bands, rows = _params(threshold, num_perm)
-    sigs = _signer(num_perm, ngram, seed).sign(list(texts))
-    keys = band_keys(sigs, bands, rows).ravel()  # keys of different bands differ (salted)
-    unit = np.repeat(np.arange(len(texts)), bands)
+    bands = _params(threshold, num_perm)[0]
+    keys = _band_keys(texts, threshold, num_perm, ngram, seed).ravel()  # bands differ (salted)
     order = np.argsort(keys, kind="stable")
     sk = keys[order]
     same = sk[1:] == sk[:-1]
     if not same.any():
         return out
-    starts = np.flatnonzero(np.r_[True, ~same])
-    ends = np.r_[starts[1:], len(sk)]
-    own = np.asarray(owners)
-    qry = np.asarray(queries, dtype=bool)
-    for a, b in zip(starts[ends - starts > 1], ends[ends - starts > 1]):
-        members = unit[order[a:b]]
-        blocks = set(own[members].tolist())
-        if len(blocks) < 2:
-            continue
-        for m in members.tolist():
-            if qry[m]:
-                k = int(own[m])
+    starts = np.flatnonzero(np.concatenate(([True], ~same)))
+    sizes = np.diff(np.append(starts, len(sk)))
+    # The owner of every unit in key order; a run of equal keys matters only if it holds units
+    # of at least two blocks.
+    own_sorted = np.asarray(owners, dtype=np.int64)[order // bands]
+    mixed = (sizes > 1) & (np.minimum.reduceat(own_sorted, starts) != np.maximum.reduceat(own_sorted, starts))
+    if not mixed.any():
+        return out
+    own_list = own_sorted.tolist()
+    qry_list = np.asarray(queries, dtype=bool)[order // bands].tolist()
+    for a, n in zip(starts[mixed].tolist(), sizes[mixed].tolist()):
+        b = a + n
+        blocks = set(own_list[a:b])
+        for k, q in zip(own_list[a:b], qry_list[a:b]):
+            if q:
                 out.setdefault(k, set()).update(blocks - {k})
     return out

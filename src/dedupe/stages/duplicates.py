@@ -14,11 +14,12 @@ two originals together but a Jaccard of 0.58 with either.
 from __future__ import annotations
 
 from collections import Counter
+from functools import lru_cache
 
 import regex
 
 from ..config import Config
-from ..text import ngrams, sentences, words
+from ..text import CACHE_SIZE, ngram_set, sentences, words
 from . import Context, register
 from ._candidates import candidates
 
@@ -50,6 +51,14 @@ _NUMBER = regex.compile(r"\d+(?:[.,]\d+)*")
 _TABLE_ROW = regex.compile(r"^\s*\|.*\|")
 
 
+@lru_cache(maxsize=CACHE_SIZE)
+def _near_sentences(text: str, min_words: int) -> tuple[str, ...]:
+    """The sentences of ``text`` matched on their own: at least ``min_words`` words, and fewer
+    than the whole text has."""
+    n = len(words(text))
+    return tuple(s for s in sentences(text) if min_words <= len(words(s)) < n)
+
+
 @register("duplicates")
 class DuplicateStage:
     name = "duplicates"
@@ -60,7 +69,7 @@ class DuplicateStage:
     def run(self, ctx: Context) -> None:
         cfg = self.cfg
         exact: dict[str, int] = {}
-        grams: dict[int, set[str]] = {}
+        grams: dict[int, frozenset[str]] = {}
         alive = ctx.alive()
         # One vectorised batch: every block long enough for near matching, and its sentences.
         texts: list[str] = []
@@ -75,11 +84,10 @@ class DuplicateStage:
             texts.append(ctx.blocks[k].text)
             owners.append(k)
             queries.append(True)
-            for sent in sentences(ctx.blocks[k].text):
-                if cfg.min_words_near <= len(words(sent)) < len(ws):
-                    texts.append(sent)
-                    owners.append(k)
-                    queries.append(False)
+            for sent in _near_sentences(ctx.blocks[k].text, cfg.min_words_near):
+                texts.append(sent)
+                owners.append(k)
+                queries.append(False)
         colliding = candidates(
             texts, owners, queries, threshold=cfg.lsh_threshold, num_perm=cfg.num_perm, ngram=cfg.ngram
         )
@@ -103,7 +111,7 @@ class DuplicateStage:
                     match="exact",
                 )
                 continue
-            mine = set(ngrams(ws, cfg.ngram))
+            mine = ngram_set(ctx.blocks[k].text, cfg.ngram)
             if k in near:
                 # Candidates: earlier blocks that survived (a copy of a copy points at the first).
                 cands = {j for j in colliding.get(k, ()) if j < k and j in grams}
@@ -113,7 +121,7 @@ class DuplicateStage:
             grams[k] = mine
 
     def _near(
-        self, ctx: Context, k: int, mine: set[str], cands: set[int], grams: dict[int, set[str]]
+        self, ctx: Context, k: int, mine: frozenset[str], cands: set[int], grams: dict[int, frozenset[str]]
     ) -> bool:
         share: Counter[int] = Counter()
         covered: set[str] = set()

@@ -21,10 +21,12 @@ Two shapes, two rules, both scored from named signals that go into the evidence:
 from __future__ import annotations
 
 from collections import Counter
+from functools import lru_cache
 
 import regex
 
 from ..config import Config
+from ..text import CACHE_SIZE, words
 from . import Context, register
 from .teaser import learned_teasers
 
@@ -83,17 +85,53 @@ def _stem(w: str) -> str:
 
 
 def _content(ws: list[str], stop: frozenset[str]) -> set[str]:
-    return {_stem(w) for w in ws if len(w) > 2 and w not in stop and not w.isdigit()}
+    # w[:5] is _stem(w) (a slice past the end is the whole word), without a call per word
+    return {w[:5] for w in ws if len(w) > 2 and w not in stop and not w.isdigit()}
 
 
 def _names(text: str) -> list[str]:
     """Capitalised tokens that are not the first word of a sentence."""
+    return list(_names_of(text))
+
+
+@lru_cache(maxsize=CACHE_SIZE)
+def _names_of(text: str) -> tuple[str, ...]:
     out = []
     for m in _CAP_TOKEN.finditer(text):
-        before = text[: m.start()].rstrip()
-        if before and before[-1] not in ".!?:\"“'‘(":
+        # The last character before the token that str.rstrip() would keep, if any.
+        j = m.start() - 1
+        while j >= 0 and text[j].isspace():
+            j -= 1
+        if j >= 0 and text[j] not in ".!?:\"“'‘(":
             out.append(m.group().replace("’", "'"))
-    return out
+    return tuple(out)
+
+
+# Per-text facts, remembered across stages, passes and documents (the caches are bounded). The
+# Counters returned are shared: callers only read them.
+
+
+@lru_cache(maxsize=CACHE_SIZE)
+def _content_of(text: str, stop: frozenset[str]) -> frozenset[str]:
+    return frozenset(_content(words(text), stop))
+
+
+@lru_cache(maxsize=CACHE_SIZE)
+def _tokens_of(text: str) -> Counter[str]:
+    """Tokens with typographic apostrophes unified (the headline-and-blurb rule)."""
+    return Counter(_TOKEN.findall(text.replace("’", "'")))
+
+
+@lru_cache(maxsize=CACHE_SIZE)
+def _raw_tokens_of(text: str) -> Counter[str]:
+    """Tokens as written (the foreign-lede rule)."""
+    return Counter(_TOKEN.findall(text))
+
+
+@lru_cache(maxsize=CACHE_SIZE)
+def _is_headline(text: str) -> bool:
+    n = len(text.split())
+    return 3 <= n <= MAX_HEADLINE_WORDS and not _ENDS_SENTENCE.search(text)
 
 
 @register("offtopic")
@@ -108,15 +146,24 @@ class OfftopicStage:
         if len(alive) < MIN_BLOCKS:
             return
         stop = ctx.stopwords
-        content = {k: _content(ctx.words(k), stop) for k in alive}
+        content = {k: _content_of(ctx.blocks[k].text, stop) for k in alive}
         df: Counter[str] = Counter()
         for k in alive:
             df.update(content[k])
+        # Content words of a single block: shared with no other block.
+        once = {w for w, n in df.items() if n == 1}
+        plain: dict[int, float | None] = {}
 
         def coherence(k: int, exclude: tuple[int, ...] = ()) -> float | None:
             mine = content[k]
             if len(mine) < MIN_CONTENT_WORDS:
                 return None
+            if not exclude:
+                c = plain.get(k)
+                if c is None:
+                    # df[w] - 1 > 0 for the words not in `once`
+                    c = plain[k] = len(mine - once) / len(mine)
+                return c
             removed: Counter[str] = Counter()
             for e in exclude:
                 removed.update(content[e])
@@ -132,10 +179,6 @@ class OfftopicStage:
                 ctx, [k for k in alive if ctx.decisions[k] is None], short, self.cfg.model_threshold
             )
 
-    def _is_headline(self, text: str) -> bool:
-        n = len(text.split())
-        return 3 <= n <= MAX_HEADLINE_WORDS and not _ENDS_SENTENCE.search(text)
-
     def _headline_blurb(self, ctx: Context, alive: list[int], coherence: object, short: set[int]) -> None:
         """A headline-shaped line plus the paragraph after it, both foreign to the document.
 
@@ -146,20 +189,13 @@ class OfftopicStage:
         coh = coherence  # typed loosely to keep the closure simple
         # Pages built of heading + paragraph pairs (listicles, Q&A, FAQs) are structured that way:
         # there every pair looks like a teaser. Count the body's headline-shaped lines.
-        subheads = sum(1 for k in alive[1:] if self._is_headline(ctx.blocks[k].text))
+        subheads = sum(1 for k in alive[1:] if _is_headline(ctx.blocks[k].text))
         structured = subheads >= STRUCTURED_SUBHEADS
-        tokens = {k: Counter(_TOKEN.findall(ctx.blocks[k].text.replace("’", "'"))) for k in alive}
-        tokens_all: Counter[str] = Counter()
-        for t in tokens.values():
-            tokens_all.update(t)
+        tokens_all: Counter[str] | None = None  # built when first needed
         typical = sorted(c for c in (coh(k) for k in alive) if c is not None)  # type: ignore[operator]
         median = typical[len(typical) // 2] if typical else 0.0
         for i, k in enumerate(alive[:-1]):
-            if (
-                i == 0
-                or not self._is_headline(ctx.blocks[k].text)
-                or ctx.blocks[k].text.rstrip().endswith(":")
-            ):
+            if i == 0 or not _is_headline(ctx.blocks[k].text) or ctx.blocks[k].text.rstrip().endswith(":"):
                 # A line ending with a colon introduces what follows: same article.
                 continue
             if _ENUMERATED.match(ctx.blocks[k].text):
@@ -168,14 +204,22 @@ class OfftopicStage:
             if k not in short or nxt not in short:
                 continue
             head, blurb = ctx.blocks[k].text, ctx.blocks[nxt].text
-            if self._is_headline(blurb):
+            if _is_headline(blurb):
                 continue
             # Tokens of the rest of the document: the whole document's, minus this pair's.
-            rest_tokens = tokens_all - tokens[k] - tokens[nxt]
+            if tokens_all is None:
+                tokens_all = Counter()
+                for j in alive:
+                    tokens_all.update(_tokens_of(ctx.blocks[j].text))
+            tk, tn = _tokens_of(head), _tokens_of(blurb)
             names = _names(head) + [w for w in head.split()[1:2] if w[:1].isupper()] + _names(blurb)
             names = [n for n in names if n.casefold() not in ctx.stopwords]
             signals: dict[str, float] = {}
-            if len(names) >= 2 and sum(rest_tokens[n] <= 0 for n in names) / len(names) >= NOVEL_PAIR_NAMES:
+            rest = tokens_all
+            if (
+                len(names) >= 2
+                and sum(rest[n] - tk[n] - tn[n] <= 0 for n in names) / len(names) >= NOVEL_PAIR_NAMES
+            ):
                 signals["novel_names"] = W_PAIR_NOVEL_NAMES
             ch = coh(k, (nxt,))  # type: ignore[operator]
             cb = coh(nxt, (k,))  # type: ignore[operator]
@@ -216,8 +260,8 @@ class OfftopicStage:
             if k not in short:
                 continue
             text = ctx.blocks[k].text
-            before = " ".join(ctx.blocks[j].text for j in alive[:pos])
-            before_tokens = Counter(regex.findall(r"[\p{L}\p{N}'’\-]+", before))
+            # Tokens of the blocks before this one (as if their texts were joined by spaces).
+            before_tokens = _Before([_raw_tokens_of(ctx.blocks[j].text) for j in alive[:pos]])
             signals: dict[str, float] = {}
             for m in _ACRONYM_DEF.finditer(text):
                 if before_tokens[m.group(1)] == 0:
@@ -249,3 +293,19 @@ class OfftopicStage:
                     threshold=self.cfg.score,
                     signals=sorted(signals),
                 )
+
+
+class _Before:
+    """Token counts of several blocks together, summed on demand (only a few are looked up)."""
+
+    __slots__ = ("_counts", "_parts")
+
+    def __init__(self, parts: list[Counter[str]]) -> None:
+        self._parts = parts
+        self._counts: dict[str, int] = {}
+
+    def __getitem__(self, token: str) -> int:
+        n = self._counts.get(token)
+        if n is None:
+            n = self._counts[token] = sum(p[token] for p in self._parts)
+        return n
