@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import importlib.util
 from collections import Counter
-from collections.abc import Iterable
-from functools import cache
+from collections.abc import Iterable, Sequence
+from functools import cache, lru_cache
 from itertools import islice
 from pathlib import Path
 
-__all__ = ["guess_stoplist", "stoplist"]
+from .text import _words
+
+__all__ = ["guess_stoplist", "guess_stoplist_texts", "stoplist"]
 
 #: Languages tried by :func:`guess_stoplist`, commonest in web crawls first (ties go to the first).
 CANDIDATES = (
@@ -60,22 +62,63 @@ def _languages_of() -> dict[str, tuple[int, ...]]:
     return {w: tuple(v) for w, v in table.items()}
 
 
+#: Words :func:`guess_stoplist` looks at.
+GUESS_WORDS = 2000
+
+
+def _hits(words: Iterable[str]) -> tuple[int, ...]:
+    table = _languages_of()
+    hits = [0] * len(CANDIDATES)
+    for w in words:
+        for i in table.get(w, ()):
+            hits[i] += 1
+    return tuple(hits)
+
+
+@lru_cache(maxsize=1 << 15)
+def _text_hits(text: str) -> tuple[int, tuple[int, ...]]:
+    ws = _words(text)
+    return len(ws), _hits(ws)
+
+
+def _decide(hits: Sequence[int], total: int) -> tuple[str | None, frozenset[str]]:
+    if not total:
+        return None, frozenset()
+    best = max(range(len(CANDIDATES)), key=lambda i: (hits[i], -i))
+    if hits[best] == 0 or hits[best] / total < MIN_COVERAGE:
+        return None, frozenset()
+    return CANDIDATES[best], stoplist(CANDIDATES[best])
+
+
+def guess_stoplist_texts(texts: Iterable[str]) -> tuple[str | None, frozenset[str]]:
+    """:func:`guess_stoplist` of the words of ``texts`` in order (the same answer), with each
+    text's stopword hits remembered: the stages ask again on every fixed-point pass."""
+    hits = [0] * len(CANDIDATES)
+    total = 0
+    for text in texts:
+        n, h = _text_hits(text)
+        if total + n > GUESS_WORDS:
+            # The text that crosses the limit counts with its first words only.
+            part = _hits(_words(text)[: GUESS_WORDS - total])
+            hits = [a + b for a, b in zip(hits, part)]
+            total = GUESS_WORDS
+            break
+        hits = [a + b for a, b in zip(hits, h)]
+        total += n
+    return _decide(hits, total)
+
+
 def guess_stoplist(words: Iterable[str]) -> tuple[str | None, frozenset[str]]:
     """The language among :data:`CANDIDATES` whose stopwords cover most of ``words``.
 
     Looks at the first 2,000 words. Returns ``(None, empty set)`` when no list covers at least
     :data:`MIN_COVERAGE` of them. Ties go to the language listed first.
     """
-    counts = Counter(islice(words, 2000))
+    counts = Counter(islice(words, GUESS_WORDS))
     total = sum(counts.values())
-    if not total:
-        return None, frozenset()
     hits = [0] * len(CANDIDATES)
     table = _languages_of()
     for w, n in counts.items():
         for i in table.get(w, ()):
             hits[i] += n
-    best = max(range(len(CANDIDATES)), key=lambda i: (hits[i], -i))
-    if hits[best] == 0 or hits[best] / total < MIN_COVERAGE:
-        return None, frozenset()
-    return CANDIDATES[best], stoplist(CANDIDATES[best])
+    return _decide(hits, total)

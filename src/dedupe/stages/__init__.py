@@ -8,11 +8,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from itertools import chain
 from typing import Any, Protocol
 
 from ..config import Config
-from ..lang import guess_stoplist
+from ..lang import guess_stoplist_texts
 from ..model import Block, Decision
 from ..text import words
 
@@ -58,8 +57,7 @@ class Context:
 
     def _stoplist(self) -> tuple[str | None, frozenset[str]]:
         if self._stop is None:
-            # chain.from_iterable: the words reach guess_stoplist without a Python frame per word.
-            self._stop = guess_stoplist(chain.from_iterable(self.words(k) for k in range(len(self.blocks))))
+            self._stop = guess_stoplist_texts(b.text for b in self.blocks)
         return self._stop
 
     def alive(self) -> list[int]:
