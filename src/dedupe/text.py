@@ -78,3 +78,24 @@ def ngrams(ws: list[str], n: int) -> list[str]:
 def ngram_set(text: str, n: int) -> frozenset[str]:
     """``frozenset(ngrams(words(text), n))``, remembered like :func:`words`."""
     return frozenset(ngrams(list(_words(text)), n))
+
+
+_CAP_TOKEN = regex.compile(r"\b[\p{Lu}][\p{L}\p{M}'’\-]+\b")
+
+
+@lru_cache(maxsize=CACHE_SIZE)
+def names(text: str) -> tuple[str, ...]:
+    """Capitalised tokens that are not the first word of a sentence (apostrophes unified).
+
+    >>> names("Yesterday the Mayor of Springfield met Ann Lee. She agreed.")
+    ('Mayor', 'Springfield', 'Ann', 'Lee')
+    """
+    out = []
+    for m in _CAP_TOKEN.finditer(text):
+        # The last character before the token that str.rstrip() would keep, if any.
+        j = m.start() - 1
+        while j >= 0 and text[j].isspace():
+            j -= 1
+        if j >= 0 and text[j] not in ".!?:\"“'‘(":
+            out.append(m.group().replace("’", "'"))
+    return tuple(out)

@@ -26,7 +26,7 @@ from functools import lru_cache
 import regex
 
 from ..config import Config
-from ..text import CACHE_SIZE, words
+from ..text import CACHE_SIZE, names, words
 from . import Context, register
 from .teaser import learned_teasers
 
@@ -70,7 +70,6 @@ LOW_RELATIVE_COHERENCE = 0.9
 NOVEL_NAMES_SHARE = 0.5
 
 _TOKEN = regex.compile(r"[\p{L}\p{N}'’\-]+")
-_CAP_TOKEN = regex.compile(r"\b[\p{Lu}][\p{L}\p{M}'’\-]+\b")
 _NAME = regex.compile(r"(?<![\p{L}])([\p{Ll}][\p{L}\-]{2,})\s+([\p{Lu}][\p{L}\-]+(?:\s+[\p{Lu}][\p{L}\-]+)+)")
 _ACRONYM_DEF = regex.compile(r"\((\p{Lu}[\p{Lu}\p{N}&]{1,7})s?\)")
 _ENDS_SENTENCE = regex.compile(r"[.…]\s*[\"'”’»)\]]*\s*$")
@@ -91,20 +90,7 @@ def _content(ws: list[str], stop: frozenset[str]) -> set[str]:
 
 def _names(text: str) -> list[str]:
     """Capitalised tokens that are not the first word of a sentence."""
-    return list(_names_of(text))
-
-
-@lru_cache(maxsize=CACHE_SIZE)
-def _names_of(text: str) -> tuple[str, ...]:
-    out = []
-    for m in _CAP_TOKEN.finditer(text):
-        # The last character before the token that str.rstrip() would keep, if any.
-        j = m.start() - 1
-        while j >= 0 and text[j].isspace():
-            j -= 1
-        if j >= 0 and text[j] not in ".!?:\"“'‘(":
-            out.append(m.group().replace("’", "'"))
-    return tuple(out)
+    return list(names(text))
 
 
 # Per-text facts, remembered across stages, passes and documents (the caches are bounded). The

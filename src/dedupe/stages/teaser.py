@@ -31,6 +31,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import regex
 
+from ..text import names as text_names
 from ..text import words
 from .quality import QualityModel
 
@@ -72,7 +73,6 @@ TEASER_FEATURES: tuple[str, ...] = (
 
 _ENDS = regex.compile(r"[.!?…][\"'”’»)\]]*\s*$")
 _SENT = regex.compile(r"[.!?…][\"'”’»)\]]*(?:\s|$)")
-_CAP = regex.compile(r"\b[\p{Lu}][\p{L}\p{M}'’\-]+\b")
 _NAME = regex.compile(r"(?<![\p{L}])([\p{Ll}][\p{L}\-]{2,})\s+([\p{Lu}][\p{L}\-]+(?:\s+[\p{Lu}][\p{L}\-]+)+)")
 _ACRONYM_DEF = regex.compile(r"\((\p{Lu}[\p{Lu}\p{N}&]{1,7})s?\)")
 _TOKEN = regex.compile(r"[\p{L}\p{N}'’\-]+")
@@ -123,22 +123,6 @@ _CONTINUATION = frozenset(
 )
 
 
-def _stem(w: str) -> str:
-    return w[:5] if len(w) > 5 else w
-
-
-def _names(text: str) -> list[str]:
-    """Capitalised tokens that are not the first word of a sentence."""
-    out = []
-    for m in _CAP.finditer(text):
-        j = m.start() - 1
-        while j >= 0 and text[j].isspace():
-            j -= 1
-        if j >= 0 and text[j] not in ".!?:\"“'‘(":
-            out.append(m.group().replace("’", "'"))
-    return out
-
-
 def _is_headline(text: str) -> bool:
     return 3 <= len(text.split()) <= 20 and not _ENDS.search(text)
 
@@ -176,10 +160,10 @@ def _static(
         float(bool(ws) and ws[0] in _CONTINUATION),
         float(any(q in text for q in '"“”«»')),
     )
-    names = tuple(x for x in _names(text) if x.casefold() not in stop)
+    names = tuple(x for x in text_names(text) if x.casefold() not in stop)
     intro = tuple(m.group(2).split()[-1] for m in _NAME.finditer(text) if m.group(1) not in stop)
     acronyms = tuple(m.group(1) for m in _ACRONYM_DEF.finditer(text))
-    content = frozenset(_stem(w) for w in ws if len(w) > 2 and w not in stop and not w.isdigit())
+    content = frozenset(w[:5] for w in ws if len(w) > 2 and w not in stop and not w.isdigit())
     return values, names, intro, acronyms, content
 
 
