@@ -6,6 +6,7 @@ The same normalisation must be used wherever two texts are compared, so it lives
 from __future__ import annotations
 
 import unicodedata
+from collections import Counter
 from functools import lru_cache
 
 import regex
@@ -78,6 +79,22 @@ def ngrams(ws: list[str], n: int) -> list[str]:
 def ngram_set(text: str, n: int) -> frozenset[str]:
     """``frozenset(ngrams(words(text), n))``, remembered like :func:`words`."""
     return frozenset(ngrams(list(_words(text)), n))
+
+
+#: A token as written (letters, digits, apostrophes, hyphens), for counting names across blocks.
+TOKEN_RE = regex.compile(r"[\p{L}\p{N}'’\-]+")
+
+
+@lru_cache(maxsize=CACHE_SIZE)
+def tokens(text: str) -> tuple[str, ...]:
+    """Tokens of ``text`` as written, typographic apostrophes unified (case kept)."""
+    return tuple(TOKEN_RE.findall(text.replace("’", "'")))
+
+
+@lru_cache(maxsize=CACHE_SIZE)
+def token_counts(text: str) -> Counter[str]:
+    """:func:`tokens` counted. The Counter is shared between callers: read it, never change it."""
+    return Counter(tokens(text))
 
 
 _CAP_TOKEN = regex.compile(r"\b[\p{Lu}][\p{L}\p{M}'’\-]+\b")

@@ -26,9 +26,9 @@ from functools import lru_cache
 import regex
 
 from ..config import Config
-from ..text import CACHE_SIZE, names, words
+from ..text import CACHE_SIZE, TOKEN_RE, names, token_counts, words
 from . import Context, register
-from .teaser import learned_teasers
+from .teaser import ACRONYM_DEF_RE, INTRODUCTION_RE, learned_teasers
 
 __all__ = ["OfftopicStage"]
 
@@ -69,9 +69,6 @@ PAIR_REQUIRED = frozenset({"novel_names", "headline_low_coherence", "blurb_low_c
 LOW_RELATIVE_COHERENCE = 0.9
 NOVEL_NAMES_SHARE = 0.5
 
-_TOKEN = regex.compile(r"[\p{L}\p{N}'’\-]+")
-_NAME = regex.compile(r"(?<![\p{L}])([\p{Ll}][\p{L}\-]{2,})\s+([\p{Lu}][\p{L}\-]+(?:\s+[\p{Lu}][\p{L}\-]+)+)")
-_ACRONYM_DEF = regex.compile(r"\((\p{Lu}[\p{Lu}\p{N}&]{1,7})s?\)")
 _ENDS_SENTENCE = regex.compile(r"[.…]\s*[\"'”’»)\]]*\s*$")
 
 
@@ -102,16 +99,13 @@ def _content_of(text: str, stop: frozenset[str]) -> frozenset[str]:
     return frozenset(_content(words(text), stop))
 
 
-@lru_cache(maxsize=CACHE_SIZE)
-def _tokens_of(text: str) -> Counter[str]:
-    """Tokens with typographic apostrophes unified (the headline-and-blurb rule)."""
-    return Counter(_TOKEN.findall(text.replace("’", "'")))
+_tokens_of = token_counts  # tokens with typographic apostrophes unified (headline-and-blurb rule)
 
 
 @lru_cache(maxsize=CACHE_SIZE)
 def _raw_tokens_of(text: str) -> Counter[str]:
     """Tokens as written (the foreign-lede rule)."""
-    return Counter(_TOKEN.findall(text))
+    return Counter(TOKEN_RE.findall(text))
 
 
 @lru_cache(maxsize=CACHE_SIZE)
@@ -249,11 +243,11 @@ class OfftopicStage:
             # Tokens of the blocks before this one (as if their texts were joined by spaces).
             before_tokens = _Before([_raw_tokens_of(ctx.blocks[j].text) for j in alive[:pos]])
             signals: dict[str, float] = {}
-            for m in _ACRONYM_DEF.finditer(text):
+            for m in ACRONYM_DEF_RE.finditer(text):
                 if before_tokens[m.group(1)] == 0:
                     signals["acronym_defined"] = W_ACRONYM
                     break
-            for m in _NAME.finditer(text):
+            for m in INTRODUCTION_RE.finditer(text):
                 parts = m.group(2).split()
                 if before_tokens[parts[-1]] >= 2 and m.group(1) not in ctx.stopwords:
                     signals["entity_reintroduced"] = W_REINTRODUCED

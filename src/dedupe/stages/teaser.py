@@ -32,13 +32,13 @@ import numpy as np
 import regex
 
 from ..text import names as text_names
-from ..text import words
+from ..text import token_counts, tokens, words
 from .quality import QualityModel
 
 if TYPE_CHECKING:
     from . import Context
 
-__all__ = ["TEASER_FEATURES", "learned_teasers", "teaser_features"]
+__all__ = ["ACRONYM_DEF_RE", "INTRODUCTION_RE", "TEASER_FEATURES", "learned_teasers", "teaser_features"]
 
 _BLOCK = (
     "log_words",
@@ -73,9 +73,12 @@ TEASER_FEATURES: tuple[str, ...] = (
 
 _ENDS = regex.compile(r"[.!?…][\"'”’»)\]]*\s*$")
 _SENT = regex.compile(r"[.!?…][\"'”’»)\]]*(?:\s|$)")
-_NAME = regex.compile(r"(?<![\p{L}])([\p{Ll}][\p{L}\-]{2,})\s+([\p{Lu}][\p{L}\-]+(?:\s+[\p{Lu}][\p{L}\-]+)+)")
-_ACRONYM_DEF = regex.compile(r"\((\p{Lu}[\p{Lu}\p{N}&]{1,7})s?\)")
-_TOKEN = regex.compile(r"[\p{L}\p{N}'’\-]+")
+#: "descriptor Full Name": a person introduced with a descriptor (shared with the offtopic rules).
+INTRODUCTION_RE = regex.compile(
+    r"(?<![\p{L}])([\p{Ll}][\p{L}\-]{2,})\s+([\p{Lu}][\p{L}\-]+(?:\s+[\p{Lu}][\p{L}\-]+)+)"
+)
+#: An acronym defined in brackets: "(OFWs)" (shared with the offtopic rules).
+ACRONYM_DEF_RE = regex.compile(r"\((\p{Lu}[\p{Lu}\p{N}&]{1,7})s?\)")
 #: Words that open a sentence continuing the text before it (English and German).
 _CONTINUATION = frozenset(
     [
@@ -128,16 +131,6 @@ def _is_headline(text: str) -> bool:
 
 
 @lru_cache(maxsize=1 << 15)
-def _tokens(text: str) -> tuple[str, ...]:
-    return tuple(_TOKEN.findall(text.replace("’", "'")))
-
-
-@lru_cache(maxsize=1 << 15)
-def _counts(text: str) -> Counter[str]:
-    return Counter(_tokens(text))
-
-
-@lru_cache(maxsize=1 << 15)
 def _static(
     text: str, stop: frozenset[str]
 ) -> tuple[tuple[float, ...], tuple[str, ...], tuple[str, ...], tuple[str, ...], frozenset[str]]:
@@ -161,8 +154,8 @@ def _static(
         float(any(q in text for q in '"“”«»')),
     )
     names = tuple(x for x in text_names(text) if x.casefold() not in stop)
-    intro = tuple(m.group(2).split()[-1] for m in _NAME.finditer(text) if m.group(1) not in stop)
-    acronyms = tuple(m.group(1) for m in _ACRONYM_DEF.finditer(text))
+    intro = tuple(m.group(2).split()[-1] for m in INTRODUCTION_RE.finditer(text) if m.group(1) not in stop)
+    acronyms = tuple(m.group(1) for m in ACRONYM_DEF_RE.finditer(text))
     content = frozenset(w[:5] for w in ws if len(w) > 2 and w not in stop and not w.isdigit())
     return values, names, intro, acronyms, content
 
@@ -175,8 +168,8 @@ def teaser_features(texts: Sequence[str], stop: frozenset[str]) -> np.ndarray:
     static = [_static(t, stop) for t in texts]
     content = [st[4] for st in static]
     df: Counter[str] = Counter(chain.from_iterable(content))
-    all_tokens: Counter[str] = Counter(chain.from_iterable(_tokens(t) for t in texts))
-    counts = [_counts(t) for t in texts]
+    all_tokens: Counter[str] = Counter(chain.from_iterable(tokens(t) for t in texts))
+    counts = [token_counts(t) for t in texts]
 
     def share(mine: frozenset[str], other: frozenset[str]) -> float:
         return sum(w in other for w in mine) / len(mine) if mine else 0.0
