@@ -86,3 +86,27 @@ def test_table_rows_are_only_removed_as_exact_repeats():
     plain = "\n\n".join([*prose, *(r.strip("| ").replace(" | ", ", ") for r in rows)])
     res = dedupe.clean(plain, config=Config(stages=("duplicates",)))
     assert not res.decisions[3].kept
+
+
+_HEADLINE = "Council approves the new budget for schools after a long debate"
+_BODY = "The council voted on Monday to approve the budget, which adds money for schools and roads."
+
+
+@pytest.mark.parametrize(
+    ("line", "removed"),
+    [
+        ("World News", True),
+        ("Politics", True),
+        ("|Genitiv||der Lotterie||der Lotterien|", False),  # a table row
+        ("Substantiv, f[Bearbeiten]", False),  # wiki markup
+        ("Contact: info@example.org", False),
+    ],
+)
+def test_section_label_is_words_only(line, removed):
+    """Only a line of plain words above the headline is a section label; table rows and markup
+    are structured content."""
+    cfg = Config(stages=("boilerplate",), boilerplate=dedupe.config.BoilerplateConfig(quality=False))
+    r = dedupe.clean(f"{line}\n{_HEADLINE}\n{_BODY}", config=cfg)
+    reasons = [d.reason for d in r.decisions]
+    assert (reasons[0] == "boilerplate.section_label") is removed, reasons
+    assert reasons[1:] == ["kept", "kept"]

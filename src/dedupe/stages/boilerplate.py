@@ -290,10 +290,23 @@ _SENTENCE_END = regex.compile(r"[.!?…:;\"”»)]\s*$")
 _FULL_STOP_END = regex.compile(r"[.…]\s*$")
 
 
+#: Characters a section label never holds: table cells (``|Genitiv||der Lotterie|``), wiki
+#: markup and edit links (``Substantiv, f[Bearbeiten]``), addresses. A line with them is a row
+#: of structured content, not a kicker (lines development set: table rows of a dictionary page
+#: removed as labels).
+_NOT_LABEL = regex.compile(r"[|\[\]{}<>=@/\\_#*+]")
+
+
 def _is_label(text: str, max_words: int) -> bool:
-    """A short line with no sentence punctuation and no digits: a section label or kicker."""
+    """A short line of words only (no sentence punctuation, digits or markup): a section label or
+    kicker."""
     ws = text.split()
-    if not 0 < len(ws) <= max_words or _SENTENCE_END.search(text) or regex.search(r"\d", text):
+    if (
+        not 0 < len(ws) <= max_words
+        or _SENTENCE_END.search(text)
+        or regex.search(r"\d", text)
+        or _NOT_LABEL.search(text)
+    ):
         return False
     return sum(w[:1].isupper() for w in ws) >= max(1, len(ws) - 1)
 
