@@ -141,6 +141,47 @@ def _is_prose(row: np.ndarray, ws: list[str]) -> bool:
     return len(ws) >= PROSE_MIN_WORDS and row[6] == 1.0 and row[2] >= PROSE_MIN_STOPWORDS
 
 
+#: The title guard: the headline of the article is the page's title, not its furniture. The model
+#: learned from whole pages, where a short line at the top is usually a site name or a menu, and
+#: removed the headline of short news texts. A headline-shaped line above the first prose line
+#: whose content words come back in the prose (at least this many, and this share of its own) is
+#: kept: a menu or a site name does not announce what the body says.
+TITLE_MIN_SHARED = 2
+TITLE_MIN_SHARE = 0.5
+TITLE_MAX_WORDS = 25
+
+
+def _content(ws: list[str], stop: frozenset[str]) -> set[str]:
+    return {w for w in ws if len(w) > 2 and w not in stop and not w.isdigit()}
+
+
+def _titles(ctx: Context, x: np.ndarray) -> dict[int, tuple[int, float]]:
+    """Headline-shaped blocks above the first prose block that announce it: ``{k: (shared, share)}``."""
+    alive = ctx.alive()
+    body = next((k for k in alive if _is_prose(x[k], ctx.words(k))), None)
+    if body is None:
+        return {}
+    stop = ctx.stopwords
+    prose = set()
+    for k in alive:
+        if k >= body and _is_prose(x[k], ctx.words(k)):
+            prose |= _content(ctx.words(k), stop)
+    out = {}
+    for k in alive:
+        if k >= body:
+            break
+        ws = ctx.words(k)
+        text = ctx.blocks[k].text.rstrip()
+        # A headline: a few words, no table cells, not a sentence or a label introducing a list.
+        if not 3 <= len(ws) <= TITLE_MAX_WORDS or "|" in text or text[-1:] in ".:":
+            continue
+        mine = _content(ws, stop)
+        shared = len(mine & prose)
+        if mine and shared >= TITLE_MIN_SHARED and shared / len(mine) >= TITLE_MIN_SHARE:
+            out[k] = (shared, shared / len(mine))
+    return out
+
+
 def _depth(tree: dict[str, Any]) -> int:
     """Number of edges on the longest root-to-leaf path of an exported tree."""
     best, stack = 0, [(0, 0)]
@@ -222,8 +263,10 @@ class QualityPass:
         x = document_features(texts, ctx.stopwords)
         p = self.model.predict(x)
         thr = self.cfg.quality_threshold
-        for k in ctx.alive():
-            if p[k] >= thr and not _is_prose(x[k], ctx.words(k)):
+        doubtful = [k for k in ctx.alive() if p[k] >= thr and not _is_prose(x[k], ctx.words(k))]
+        titles = _titles(ctx, x) if doubtful else {}
+        for k in doubtful:
+            if k not in titles:
                 ctx.remove(
                     k,
                     "boilerplate.low_quality",
