@@ -110,3 +110,36 @@ def test_section_label_is_words_only(line, removed):
     reasons = [d.reason for d in r.decisions]
     assert (reasons[0] == "boilerplate.section_label") is removed, reasons
     assert reasons[1:] == ["kept", "kept"]
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Publié le 12 mars 2024 à 10h32",
+        "Mis à jour le 12 mars 2024 à 11h05",
+        "Pubblicato il 12 marzo 2024 alle 10:32",
+        "Publicado em 12 de março de 2024 às 10h32",
+        "Gepubliceerd op 12 maart 2024 om 10:32",
+        "Stand: 12.03.2024 10:32 Uhr",
+        "Updated: March 3, 2024 at 5:00 p.m. ET",
+        "Madrid, 12 de marzo de 2024",
+        "WASHINGTON, March 3, 2024",
+        "Berlin, 12. März 2024",
+        "Paris, le 12 mars 2024",
+    ],
+)
+def test_datelines_in_several_languages(line):
+    assert classify_line(line) == ("boilerplate.dateline", "dateline")
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "March 3 meeting of the council was cancelled",
+        "Madrid is hot in March",
+        "London, Monday",  # a place and a weekday, no date
+        "Madrid, Barcelona and Valencia, 12 de marzo de 2024",  # more than a place before the date
+    ],
+)
+def test_not_datelines(line):
+    assert classify_line(line) is None

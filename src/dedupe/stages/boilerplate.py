@@ -56,7 +56,10 @@ _MONTHS = (
     r"apr(?:il|ile|\.)?|avril|abril|may|mai|mayo|maggio|jun(?:e|i|\.)?|juin|junio|giugno|jul(?:y|i|\.)?|"
     r"juillet|julio|luglio|aug(?:ust|\.)?|août|agosto|sep(?:t(?:ember)?|tembre|tiembre|\.)?|settembre|"
     r"oct(?:ober|obre|\.)?|okt(?:ober)?|octubre|ottobre|nov(?:ember|embre|iembre|\.)?|"
-    r"dec(?:ember|\.)?|dez(?:ember)?|décembre|diciembre|dicembre"
+    r"dec(?:ember|\.)?|dez(?:ember)?|décembre|diciembre|dicembre|"
+    # Dutch and Portuguese, where not above.
+    r"januari|februari|maart|mei|juli|augustus|oktober|janeiro|fevereiro|março|maio|junho|julho|"
+    r"setembro|outubro|novembro|dezembro|gennaio|febbraio|aprile|giugno"
 )
 _DAYS = (
     r"mon(?:day)?|tue(?:s|sday)?|wed(?:nesday)?|thu(?:rs|rsday)?|fri(?:day)?|sat(?:urday)?|sun(?:day)?|"
@@ -67,11 +70,15 @@ _DAYS = (
 #: but punctuation is left and it had a month, a weekday or a numeric date.
 _DATE_TOKEN = regex.compile(
     rf"\b(?:{_MONTHS}|{_DAYS})\b|\b\d{{1,4}}(?:st|nd|rd|th|er|e|\.)?\b|\b\d{{1,2}}[:.h]\d{{2}}\b|"
-    r"\b(?:am|pm|a\.m\.|p\.m\.|gmt|utc|bst|cet|cest|est|edt|pst|pdt|et|pt|mez|mesz)\b|"
+    r"\b[ap]\.m\.(?!\w)|\b(?:am|pm|gmt|utc|bst|cet|cest|est|edt|pst|pdt|et|pt|mez|mesz)\b|"
     r"\b(?:updated?|published|posted|last|modified|on|at|de|del|le|am|um|uhr|the|of|aktualisiert|"
-    r"veröffentlicht|publié|mis\s+à\s+jour|actualizado|publicado|date|time|hours?|ago|h)\b",
+    r"veröffentlicht|publié|mis\s+à\s+jour|actualizado|publicado|pubblicato|aggiornato|atualizado|"
+    r"gepubliceerd|bijgewerkt|stand|date|time|hours?|ago|h|à|a|às|alle|el|il|em|om|op|kl|klo)(?!\w)",
     _F,
 )
+#: A place before the date: "Madrid, 12 de marzo de 2024", "WASHINGTON, March 3, 2024" (one to
+#: three capitalised words and a comma).
+_DATE_PLACE = regex.compile(r"^\p{Lu}[\p{L}\p{M}.'’\-]*(?:\s+\p{Lu}[\p{L}\p{M}.'’\-]*){0,2}\s*,\s*")
 _DATE_ANCHOR = regex.compile(
     rf"\b(?:{_MONTHS}|{_DAYS})\b|\b\d{{1,4}}[./-]\d{{1,2}}[./-]\d{{1,4}}\b|\b\d+\s+(?:hours?|minutes?|days?)\s+ago\b",
     _F,
@@ -283,7 +290,18 @@ def _is_dateline(line: str) -> bool:
     if not _DATE_ANCHOR.search(line, timeout=REGEX_TIMEOUT):
         return False
     rest = _DATE_TOKEN.sub(" ", line, timeout=REGEX_TIMEOUT)
-    return not regex.search(r"[\p{L}\p{N}]", rest)
+    if not regex.search(r"[\p{L}\p{N}]", rest):
+        return True
+    place = _DATE_PLACE.match(line, timeout=REGEX_TIMEOUT)
+    if place is None:
+        return False
+    dated = line[place.end() :]
+    # The place must be followed by a date, not only a weekday ("London, Monday" is no dateline).
+    return (
+        bool(_DATE_ANCHOR.search(dated, timeout=REGEX_TIMEOUT))
+        and regex.search(r"\d", dated) is not None
+        and not regex.search(r"[\p{L}\p{N}]", _DATE_TOKEN.sub(" ", dated, timeout=REGEX_TIMEOUT))
+    )
 
 
 _SENTENCE_END = regex.compile(r"[.!?…:;\"”»)]\s*$")
