@@ -143,3 +143,55 @@ def test_datelines_in_several_languages(line):
 )
 def test_not_datelines(line):
     assert classify_line(line) is None
+
+
+@pytest.mark.parametrize(
+    ("line", "rule"),
+    [
+        ("Continue reading the main story", "fixed_phrase"),
+        ("Story continues below advertisement", "fixed_phrase"),
+        ("Listen to this article", "fixed_phrase"),
+        ("Read also: Farmers protest in the capital", "fixed_phrase"),
+        ("52 comments", "fixed_phrase"),
+        ("Be the first to comment", "fixed_phrase"),
+        ("Privacy Policy", "fixed_phrase"),
+        ("Image 1 of 12", "fixed_phrase"),
+        ("Newsletter abonnieren", "fixed_phrase"),
+        ("Sur le même sujet", "fixed_phrase"),
+        ("Noticias relacionadas", "fixed_phrase"),
+        ("Temps de lecture : 3 min", "reading_time"),
+        ("Tiempo de lectura: 3 minutos", "reading_time"),
+        ("Tags: politics, budget, council", "tags"),
+        ("Filed under: Politics, Budget", "tags"),
+        ("Home » News » Politics", "breadcrumb"),
+        ("Startseite > Politik > Inland", "breadcrumb"),
+        ("Getty Images", "credit_only"),
+        ("Jane Doe/AFP via Getty Images", "credit_only"),
+        ("Source: Reuters", "credit_only"),
+        ("Quelle: dpa", "credit_only"),
+        ("Additional reporting by Jane Doe", "reporting_credit"),
+        ("Le Monde avec AFP", "reporting_credit"),
+        ("Con información de EFE", "reporting_credit"),
+        ("This article was originally published on The Conversation.", "republished"),
+        ("We use cookies to improve your experience.", "cookies"),
+    ],
+)
+def test_page_furniture_shapes(line, rule):
+    hit = classify_line(line)
+    assert hit is not None and hit[1] == rule, hit
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Reuters reported that the council approved the budget on Monday.",
+        "The home secretary said the plan would be published next week.",
+        "Tags are attached to every animal before it is released.",
+        "Home is where the heart is, she said.",
+        "The article was published after a long legal review, the editor said, and drew many complaints.",
+        "Comments from residents were mostly positive.",
+        "Video footage showed the crowd moving towards the square.",
+    ],
+)
+def test_body_text_is_not_page_furniture(line):
+    assert classify_line(line) is None

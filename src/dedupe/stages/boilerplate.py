@@ -40,7 +40,7 @@ REGEX_TIMEOUT = 0.05
 # Units and words, several languages.
 _NUM = r"(?:\d{1,3}|one|two|three|four|five|six|seven|eight|nine|ten|eine?|zwei|drei|vier|fünf|un|une|deux|trois|uno|dos|tres)"
 _MIN = r"(?:min(?:ute)?s?|mins?\.?|minuten?|mn|minutos?|minuti|minuter|minutter|dk|perc)"
-_READ = r"(?:read(?:ing)?(?:\s+time)?|lesezeit|lesedauer|lecture|de\s+lecture|lectura|de\s+lectura|di\s+lettura|lettura|leestijd|lästid|okuma(?:\s+süresi)?|czytania|olvasás)"
+_READ = r"(?:read(?:ing)?(?:\s+time)?|lesezeit|lesedauer|(?:temps\s+de\s+)?lecture|de\s+lecture|(?:tiempo\s+de\s+)?lectura|de\s+lectura|(?:tempo\s+di\s+)?lettura|di\s+lettura|tempo\s+de\s+leitura|leestijd|leesduur|lästid|okuma(?:\s+süresi)?|czytania|olvasás)"
 
 READING_TIME = regex.compile(
     rf"^(?:(?:estimated\s+)?{_READ}\s*[:\-–—]?\s*)?(?:about\s+|ca\.?\s+|~\s*)?{_NUM}\s*[-–]?\s*{_MIN}\.?"
@@ -150,7 +150,22 @@ PROMPT_FIXED = regex.compile(
     r"kommentare?(?:\s*\(\d+\))?|kommentar\s+(?:schreiben|abgeben)\b.*|commentaires?(?:\s*\(\d+\))?|"
     r"comentarios?(?:\s*\(\d+\))?|click\s+to\s+(?:share|email|print|tweet)\b.*|share|tweet|pin\s+it|teilen|"
     r"partager|compartir|condividi|related(?:\s+(?:articles?|stories|posts|news|content|links|topics|coverage|videos?))?|"
-    r"vous\s+aimerez\s+aussi\b.*|te\s+puede\s+interesar\b.*)\s*$",
+    r"vous\s+aimerez\s+aussi\b.*|te\s+puede\s+interesar\b.*|"
+    # Interruptions of the article and its furniture: "Continue reading the main story", "Story
+    # continues below advertisement", audio players, comment counters, gallery controls.
+    r"read\s+also\b.*|continue\s+reading\b.*|(?:the\s+)?(?:story|article)\s+continues\s+below\b.*|"
+    r"scroll\s+(?:down\s+)?to\s+continue\b.*|listen\s+to\s+this\s+(?:article|story|episode)\b.*|"
+    r"audio\s+version\s+of\s+this\s+(?:article|story)|copy\s+(?:the\s+)?link|partner\s+content|"
+    r"paid\s+(?:post|content)|more\s+stories|more\s+from\s+[\p{L}\s'’&.]{1,40}|don'?t\s+miss|"
+    r"(?:watch|listen)\s+live|video\s*:.*|(?:show|view|hide|load|see\s+all)\s+(?:\d+\s+)?comments?|"
+    r"\d+\s+comments?|log\s+in\s+to\s+(?:comment|reply)\b.*|be\s+the\s+first\s+to\s+comment\b.*|"
+    r"terms\s+(?:of\s+(?:use|service)|and\s+conditions)|privacy\s+(?:policy|notice|settings)|"
+    r"cookie\s+(?:policy|settings|preferences)|accept\s+(?:all\s+)?cookies|manage\s+cookies|"
+    r"enlarge\s+this\s+image|toggle\s+caption|hide\s+caption|view\s+(?:full\s+)?gallery|"
+    r"(?:image|photo|picture|bild|foto)\s+\d+\s+(?:of|von|de|sur|di)\s+\d+|"
+    r"auch\s+interessant|zum\s+thema\b.*|weitere\s+artikel|newsletter\s+abonnieren|"
+    r"sur\s+le\s+même\s+sujet\b.*|inscrivez-vous\b.*|más\s+información|noticias\s+relacionadas|"
+    r"suscr[íi]bete\b.*|leggi\s+anche\b.*|leia\s+também\b.*|lees\s+ook\b.*)\s*$",
     _F,
 )
 TRANSLATION = regex.compile(
@@ -209,6 +224,57 @@ _PAGINATION_ANCHOR = regex.compile(
 HANDLE = regex.compile(r"^(?:@\w{2,}|#\w{2,})[.,:;!]?$", _F)
 
 
+#: Tag and category lists: "Tags: politics, budget", "Filed under: Politics", "Themen: ...".
+TAGS = regex.compile(
+    r"^(?:tags?|tagged(?:\s+with)?|topics?|related\s+topics|filed\s+under|categor(?:y|ies)|"
+    r"posted\s+in|keywords?|schlagw(?:ö|o)rte?|themen|mots[-\s]clés|sujets|etiquetas|temas|"
+    r"argomenti|trefwoorden|onderwerpen)\s*:\s*\S.{0,200}$",
+    _F,
+)
+#: Breadcrumbs: "Home » News » Politics", "Startseite > Politik", "Accueil / International".
+BREADCRUMB = regex.compile(
+    r"^(?:home|start(?:seite)?|accueil|inicio|portada|home\s*page|главная)\s*"
+    r"(?:[»>/›|→]\s*[^»>/›|→]{1,40}?\s*){1,6}$",
+    _F,
+)
+#: A line that is only a photo or source credit: "Getty Images", "Jane Doe/AFP via Getty Images",
+#: "Source: Reuters", "Quelle: dpa", "(AP Photo/Jane Doe)".
+CREDIT_ONLY = regex.compile(
+    rf"^[(\[]?\s*(?:(?:photo|image|imagen|imagem|picture|pic|foto|bild|source|quelle|fuente|fonte|"
+    rf"crédit(?:\s+photo)?|credit)s?\s*:\s*)?"
+    rf"(?:[\p{{Lu}}][\p{{L}}\p{{M}}.'’\-]*(?:\s+[\p{{Lu}}][\p{{L}}\p{{M}}.'’\-]*){{0,3}}\s*/\s*)?"
+    rf"(?:{_AGENCIES})(?:\s*(?:photo|images?))?"
+    rf"(?:\s*(?:/|via|for|,)\s*(?:{_AGENCIES}|[\p{{Lu}}][\p{{L}}\p{{M}}.'’\-]*(?:\s+[\p{{Lu}}][\p{{L}}\p{{M}}.'’\-]*){{0,3}}))*"
+    rf"\s*[)\]]?\s*\.?$",
+    _F,
+)
+#: Agency and reporting credits at the end of an article: "Additional reporting by Jane Doe",
+#: "With reporting from Reuters", "Le Monde avec AFP", "Con información de EFE", "Mit Material von dpa".
+REPORTING_CREDIT = regex.compile(
+    rf"^(?:(?:additional\s+)?reporting\s+(?:by|from)|with\s+(?:additional\s+)?reporting\s+(?:by|from)|"
+    rf"(?:with\s+)?(?:input|inputs|material)\s+from|compiled\s+by|mit\s+material\s+(?:von|der|des)|"
+    rf"con\s+información\s+de|avec\s+(?:l')?(?:{_AGENCIES})\b|[\p{{Lu}}][\p{{L}}\s.'’\-]{{1,30}}\s+avec\s+(?:{_AGENCIES}))"
+    rf"(?:\s+[^.!?]{{0,80}})?\s*\.?$",
+    _F,
+)
+#: Republication notices: "This article was originally published on The Conversation."
+REPUBLISHED = regex.compile(
+    r"^(?:this|the)\s+(?:article|story|piece|post|essay|interview|column)\s+(?:was\s+|is\s+|has\s+been\s+)?"
+    r"(?:(?:originally|first|also)\s+(?:published|appeared|posted)|republished)\b.{0,120}$|"
+    r"^(?:originally|first)\s+(?:published|appeared)\s+(?:on|in|at|by)\b.{0,120}$|"
+    r"^(?:dieser\s+(?:artikel|beitrag|text)\s+(?:erschien|ist)\s+(?:zuerst|ursprünglich))\b.{0,120}$|"
+    r"^(?:cet\s+article\s+(?:a\s+été|est)\s+(?:initialement|d'abord)\s+publié)\b.{0,120}$|"
+    r"^(?:este\s+artículo\s+(?:fue|se)\s+publicado\s+(?:originalmente|por\s+primera\s+vez))\b.{0,120}$",
+    _F,
+)
+#: Cookie banners.
+COOKIES = regex.compile(
+    r"\b(?:we|this\s+(?:site|website))\s+uses?\s+cookies\b|\bby\s+(?:continuing|using)\b.{0,60}\bcookies\b|"
+    r"\bwir\s+verwenden\s+cookies\b|\bnous\s+utilisons\s+des\s+cookies\b|\butilizamos\s+cookies\b",
+    _F,
+)
+
+
 #: Words every match of a pattern contains (lower-cased): a line without any of them is not
 #: searched (the unanchored, case-insensitive patterns cost ~0.1 ms per line each).
 _TRANSLATION_WORDS = ("translat", "übersetz", "tradu", "tradott")
@@ -260,6 +326,18 @@ def classify_line(line: str) -> tuple[str, str] | None:
             return "boilerplate.copyright", "copyright"
         if n <= 12 and BYLINE.match(line, timeout=REGEX_TIMEOUT):
             return "boilerplate.byline", "byline"
+        if n <= 20 and REPORTING_CREDIT.match(line, timeout=REGEX_TIMEOUT):
+            return "boilerplate.byline", "reporting_credit"
+        if n <= 40 and ":" in line and TAGS.match(line, timeout=REGEX_TIMEOUT):
+            return "boilerplate.links", "tags"
+        if n <= 16 and BREADCRUMB.match(line, timeout=REGEX_TIMEOUT):
+            return "boilerplate.navigation", "breadcrumb"
+        if n <= 12 and CREDIT_ONLY.match(line, timeout=REGEX_TIMEOUT):
+            return "boilerplate.caption", "credit_only"
+        if n <= 40 and REPUBLISHED.match(line, timeout=REGEX_TIMEOUT):
+            return "boilerplate.disclaimer", "republished"
+        if n <= 60 and "cookie" in low and COOKIES.search(line, timeout=REGEX_TIMEOUT):
+            return "boilerplate.prompt", "cookies"
         if (
             n <= 10
             and _PAGINATION_ANCHOR.search(line, timeout=REGEX_TIMEOUT)
