@@ -20,7 +20,7 @@ from types import FrameType
 from typing import Any
 
 from .config import Config
-from .html import extract_text
+from .html import extract_text, row_link_density
 from .model import BLOCK_SEPARATOR, KEPT, Block, CleanResult, Decision, Document
 from .segment import segment
 from .stages import Context, Stage, build_stages
@@ -104,6 +104,8 @@ class Partial:
     #: Corpus-phase facts computed with the per-document phase (in a worker process), see
     #: :func:`dedupe.stages.corpus.presign`; used by the corpus phase, then dropped.
     corpus_sigs: Prepared | None = field(default=None, compare=False, repr=False)
+    #: Structural hints from the HTML for the stages, see :attr:`dedupe.stages.Context.link_density`.
+    link_density: dict[int, float] = field(default_factory=dict)
 
     @property
     def live(self) -> list[Block]:
@@ -194,6 +196,8 @@ class Cleaner:
         partial = Partial(
             doc_id=doc.id, source=source, blocks=blocks, decisions=[KEPT] * len(blocks), notes=notes
         )
+        if doc.text is None and doc.html is not None and self.config.html.row_link_density is not None:
+            partial.link_density = row_link_density(doc.html, blocks)
         self._run(partial, self._local, None)
         return partial
 
@@ -302,6 +306,7 @@ class Cleaner:
                 config=self.config,
                 corpus=state,
                 from_html=bool(p.notes.get("extracted_from_html")),
+                link_density=p.link_density,
             )
             for stage in stages:
                 self._budget.check(stage.name)

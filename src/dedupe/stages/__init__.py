@@ -6,7 +6,7 @@ names used by the CLI (``--stages``), reports and statistics to the stage classe
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -32,6 +32,9 @@ class Context:
     corpus: Any = None
     #: The text was extracted from HTML by trafilatura (which already judged the page's layout).
     from_html: bool = False
+    #: Link density of the table rows extracted from HTML, by block index (``Block.index``, so it
+    #: holds across passes); empty for plain text. See :func:`dedupe.html.row_link_density`.
+    link_density: Mapping[int, float] = field(default_factory=dict)
     decisions: list[Decision | None] = field(default_factory=list)
     _words: dict[int, list[str]] = field(default_factory=dict)
     _stop: tuple[str | None, frozenset[str]] | None = None

@@ -18,6 +18,9 @@ Observations:
   punctuation ("World Media"); a few labels also appear inside the body ("Advertisement").
 - Translation notices, disclaimers and copyright lines say so in a fixed vocabulary.
 - Pagination lines are arrows, next/previous words and page numbers ("Pages: 1 2 3 Next »").
+- On HTML pages, a table row that is mostly link text is a navigation bar or a row of page tools
+  in the layout table that also holds the article (the link density comes from the page, see
+  :func:`dedupe.html.row_link_density`; plain text has none).
 """
 
 from __future__ import annotations
@@ -424,6 +427,7 @@ class BoilerplateStage:
         self.cfg = config.boilerplate
         self.quality = QualityPass(self.cfg) if self.cfg.quality else None
         self.html_quality = config.html.line_quality
+        self.row_link_density = config.html.row_link_density
 
     def run(self, ctx: Context) -> None:
         alive = ctx.alive()
@@ -436,9 +440,26 @@ class BoilerplateStage:
                 continue
             if hit:
                 ctx.remove(k, hit[0], self.name, rule=hit[1])
+        if ctx.link_density and self.row_link_density is not None:
+            self._link_rows(ctx, self.row_link_density)
         self._labels_above_headline(ctx)
         if self.quality is not None and not (ctx.from_html and not self.html_quality):
             self.quality.run(ctx)
+
+    def _link_rows(self, ctx: Context, threshold: float) -> None:
+        """Table rows of an HTML page that are mostly link text: navigation bars, page tools and
+        related-link rows inside the layout table that also holds the article."""
+        for k in ctx.alive():
+            density = ctx.link_density.get(ctx.blocks[k].index)
+            if density is not None and density >= threshold:
+                ctx.remove(
+                    k,
+                    "boilerplate.links",
+                    self.name,
+                    rule="link_dense_row",
+                    link_density=round(density, 3),
+                    threshold=round(threshold, 3),
+                )
 
     def _labels_above_headline(self, ctx: Context) -> None:
         """Short labels before the first headline-like line are section labels or kickers.

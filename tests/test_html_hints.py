@@ -1,0 +1,109 @@
+"""Structural hints from HTML: the link density of table rows (dedupe.html.row_link_density).
+
+trafilatura keeps a layout table that holds the article and writes each row as one line
+(``| cell | cell |``), so the navigation bar and the page-tool row of the same table reach the
+stages as rows made of link text. The page below is hand-made after the CleanEval pages with
+layout tables (portal development set), where such rows were most of the text the gold left out.
+"""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+import dedupe
+from dedupe import Config, ConfigError, Document, HtmlConfig
+from dedupe import html as html_module
+from dedupe.html import row_link_density
+from dedupe.segment import segment
+
+ARTICLE = (
+    "The harbour council agreed on Monday to spend four million on repairs to the old "
+    '<a href="/tag/sea-wall">sea wall</a>, after a winter of storms left parts of the promenade '
+    "closed to walkers and traders."
+)
+PAGE = f"""<html><head><title>Sea wall repairs</title></head><body>
+<table>
+<tr><td><a href="/">Home</a> <a href="/news">News</a> <a href="/sport">Sport</a>
+<a href="/contact">Contact us</a></td></tr>
+<tr><td>
+<h1>Council agrees sea wall repairs</h1>
+<p>{ARTICLE}</p>
+<p>Residents said the work was overdue and that the closed promenade had cost the cafes on the
+front most of their winter trade.</p>
+<p>The works start in spring and should be finished before the summer season, the council said.</p>
+</td></tr>
+<tr><td><a href="/print">Print this article</a> | <a href="/mail">E-mail a friend</a></td></tr>
+</table>
+</body></html>"""
+
+
+def test_link_rows_of_a_layout_table_are_removed_with_reason_and_evidence():
+    res = dedupe.clean_html(PAGE)
+    removed = {r["block"]: r for r in res.removed}
+    rows = {b.index: b.text for b in res.blocks}
+    nav = next(i for i, t in rows.items() if "Home" in t)
+    tools = next(i for i, t in rows.items() if "Print this article" in t)
+    for i in (nav, tools):
+        assert removed[i]["reason"] == "boilerplate.links"
+        assert removed[i]["stage"] == "boilerplate"
+        assert removed[i]["rule"] == "link_dense_row"
+        assert removed[i]["link_density"] == 1.0
+        assert removed[i]["threshold"] == pytest.approx(1 / 3, abs=1e-3)
+    # The article row holds one link ("sea wall"): a low density, kept.
+    assert "harbour council agreed" in res.text and "Residents said" in res.text
+    assert "Home" not in res.text and "Print this article" not in res.text
+
+
+def test_the_rule_can_be_switched_off():
+    res = dedupe.clean_html(PAGE, config=Config(html=HtmlConfig(row_link_density=None)))
+    assert "| Home News Sport Contact us |" in res.text
+    assert not any(r.get("rule") == "link_dense_row" for r in res.removed)
+
+
+def test_plain_text_gets_no_hints_and_is_unchanged():
+    # The same extracted text given as plain text: no page, no links, nothing removed for links.
+    source = dedupe.clean_html(PAGE).source
+    off = Config(html=HtmlConfig(row_link_density=None))
+    plain = dedupe.clean(source)
+    assert plain.decisions == dedupe.clean(source, config=off).decisions
+    assert not any(r.get("rule") == "link_dense_row" for r in plain.removed)
+    assert dedupe.Cleaner().local(Document(id="p", text=source)).link_density == {}
+
+
+def test_row_link_density_counts_whole_link_texts_only():
+    html = '<p><a href="/a">Home</a> <A HREF="/b"><b>Top&nbsp;stories</b></A> <a>Home page</a></p>'
+    blocks = segment(
+        "| Home | Top stories |\n"
+        "| Home \\| Weather |\n"  # a literal pipe inside a cell is a separator too
+        "| Homework club |\n"  # "Home" is a link, "Homework" is not
+        "Home Top stories\n"  # not a table row: no hint
+        "| Home page and more |"
+    )
+    assert row_link_density(html, blocks) == {
+        0: 1.0,
+        1: pytest.approx(4 / 11),
+        4: pytest.approx(8 / 15),
+    }
+
+
+def test_a_page_without_table_rows_is_not_scanned(monkeypatch):
+    def scan(page: str) -> None:
+        raise AssertionError("the page was scanned")
+
+    monkeypatch.setattr(html_module, "_link_texts", scan)
+    assert row_link_density("<a>x</a>", segment("Just a paragraph.\nAnother one.")) == {}
+
+
+def test_hostile_anchors_are_scanned_in_linear_time():
+    blocks = segment("| Home | News |")
+    for page in ("<a href=x>" * 200_000, "<a " * 200_000, "<a>" + "<b>" * 500_000, "<a>x" * 300_000):
+        t0 = time.perf_counter()
+        row_link_density(page, blocks)
+        assert time.perf_counter() - t0 < 2.0  # about 0.1 s each; a quadratic scan takes minutes
+
+
+def test_row_link_density_is_validated():
+    with pytest.raises(ConfigError, match=r"html\.row_link_density"):
+        HtmlConfig(row_link_density=1.5)
