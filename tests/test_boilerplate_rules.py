@@ -195,3 +195,36 @@ def test_page_furniture_shapes(line, rule):
 )
 def test_body_text_is_not_page_furniture(line):
     assert classify_line(line) is None
+
+
+# The prefilters of classify_line must never reject a line its pattern accepts.
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from dedupe.stages import boilerplate as bp  # noqa: E402
+
+_PIECES = [
+    *(bp._literal_prefix(a) for a in bp._alternatives(bp._MONTHS) + bp._alternatives(bp._DAYS)),
+    *(bp._literal_prefix(a) for a in bp._alternatives(bp._AGENCIES)),
+    "Photo:", "Source:", "Jane", "Doe", "/", "via", ",", "12", "2024", "10:32", "Updated", "(", ")",
+    "Images", "photo", "March", "MÄRZ", "Getty", "AP", "the", "council", "avec", "Reporting", "by",
+]  # fmt: skip
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(_PIECES), min_size=1, max_size=8), st.booleans())
+def test_prefilters_never_reject_a_match(pieces, title):
+    line = " ".join(p.title() if title else p for p in pieces)
+    low = line.lower()
+    if bp._DATE_ANCHOR.search(line):
+        assert bp._may_be_date(low), line
+    if bp.CREDIT_ONLY.match(line):
+        assert bp._may_be_credit(low), line
+    if bp.REPORTING_CREDIT.match(line):
+        assert any(k in low for k in bp._CREDIT_KEYWORDS), line
+
+
+def test_prefilter_vocabularies_come_from_the_patterns():
+    assert {"jan", "mär", "déc", "mon", "sam"} <= bp._DATE_WORD_STARTS
+    assert {"afp", "get", "reu", "ap", "pa", "dpa"} <= bp._AGENCY_STARTS
+    assert bp._alternatives("a(?:b|c)|d|e\\|f") == ["a(?:b|c)", "d", "e\\|f"]
