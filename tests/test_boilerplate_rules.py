@@ -228,3 +228,16 @@ def test_prefilter_vocabularies_come_from_the_patterns():
     assert {"jan", "mär", "déc", "mon", "sam"} <= bp._DATE_WORD_STARTS
     assert {"afp", "get", "reu", "ap", "pa", "dpa"} <= bp._AGENCY_STARTS
     assert bp._alternatives("a(?:b|c)|d|e\\|f") == ["a(?:b|c)", "d", "e\\|f"]
+
+
+def test_kicker_under_the_headline():
+    cfg = Config(stages=("boilerplate",), boilerplate=dedupe.config.BoilerplateConfig(quality=False))
+    r = dedupe.clean(f"{_HEADLINE}\nPolitics\n{_BODY}", config=cfg)
+    assert [d.reason for d in r.decisions] == ["kept", "boilerplate.section_label", "kept"]
+    assert r.decisions[1].evidence["rule"] == "label_under_headline"
+    # A list of short items under a heading is content: the line after the label must be longer.
+    r = dedupe.clean(f"{_HEADLINE}\nPolitics\nSport\nCulture", config=cfg)
+    assert all(d.kept for d in r.decisions)
+    # Only the line right under the headline.
+    r = dedupe.clean(f"{_HEADLINE}\n{_BODY}\nPolitics\n{_BODY} Again.", config=cfg)
+    assert all(d.kept for d in r.decisions)

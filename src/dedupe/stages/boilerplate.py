@@ -532,3 +532,12 @@ class BoilerplateStage:
                 break
             if _is_label(ctx.blocks[k].text, self.cfg.max_label_words):
                 ctx.remove(k, "boilerplate.section_label", self.name, rule="label_above_headline")
+        # A kicker right under the headline ("Politics", "Analysis") when a longer line (the
+        # standfirst or the first paragraph) follows it: a list of short items is left alone.
+        after = [k for k in alive if k > head][:2]
+        if (
+            len(after) == 2
+            and _is_label(ctx.blocks[after[0]].text, self.cfg.max_label_words)
+            and len(ctx.blocks[after[1]].text.split()) > self.cfg.max_label_words
+        ):
+            ctx.remove(after[0], "boilerplate.section_label", self.name, rule="label_under_headline")
