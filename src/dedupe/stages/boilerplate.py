@@ -232,6 +232,20 @@ _PAGINATION_ANCHOR = regex.compile(
 HANDLE = regex.compile(r"^(?:@\w{2,}|#\w{2,})[.,:;!]?$", _F)
 
 
+#: The label of a box of links to other articles ("Related", "More on this story", "Mehr zum
+#: Thema"): the headline-shaped lines right under it are that box (see the offtopic stage).
+RELATED_LABEL = regex.compile(
+    r"^\W*(?:related(?:\s+(?:articles?|stories|posts|news|content|links|topics|coverage|videos?|reading))?|"
+    r"more\s+on\s+this\s+(?:story|topic)|more\s+(?:stories|news|articles)(?:\s+from\s+[^:]{1,40})?|"
+    r"more\s+from\s+[^:]{1,40}|see\s+also|read\s+(?:also|next)|also\s+read|most\s+(?:read|popular|viewed|shared)|"
+    r"top\s+stories|trending(?:\s+now)?|recommended(?:\s+(?:for\s+you|stories|articles|reading))?|"
+    r"you\s+(?:may|might)\s+also\s+(?:like|enjoy|be\s+interested\s+in)|don'?t\s+miss|editor'?s\s+picks?|"
+    r"mehr\s+zum\s+thema|weitere\s+artikel|auch\s+interessant|lesen\s+sie\s+auch|"
+    r"das\s+könnte\s+sie\s+auch\s+interessieren|zum\s+thema|à\s+lire\s+aussi|lire\s+aussi|"
+    r"sur\s+le\s+même\s+sujet|vous\s+aimerez\s+aussi|noticias\s+relacionadas|te\s+puede\s+interesar|"
+    r"lee\s+también|leggi\s+anche|leia\s+também|lees\s+ook)\s*:?\s*$",
+    _F,
+)
 #: Tag and category lists: "Tags: politics, budget", "Filed under: Politics", "Themen: ...".
 TAGS = regex.compile(
     r"^(?:tags?|tagged(?:\s+with)?|topics?|related\s+topics|filed\s+under|categor(?:y|ies)|"

@@ -28,6 +28,7 @@ import regex
 from ..config import Config
 from ..text import CACHE_SIZE, TOKEN_RE, names, token_counts, words
 from . import Context, register
+from .boilerplate import RELATED_LABEL
 from .teaser import ACRONYM_DEF_RE, INTRODUCTION_RE, learned_teasers
 
 __all__ = ["OfftopicStage"]
@@ -68,6 +69,9 @@ PAIR_REQUIRED = frozenset({"novel_names", "headline_low_coherence", "blurb_low_c
 #: "Less coherent than typical" means below this fraction of the document's median coherence.
 LOW_RELATIVE_COHERENCE = 0.9
 NOVEL_NAMES_SHARE = 0.5
+
+#: A related-stories box lists at most this many headlines.
+MAX_BOX_HEADLINES = 12
 
 _ENDS_SENTENCE = regex.compile(r"[.…]\s*[\"'”’»)\]]*\s*$")
 
@@ -122,6 +126,7 @@ class OfftopicStage:
         self.cfg = config.offtopic
 
     def run(self, ctx: Context) -> None:
+        self._related_box(ctx)
         alive = ctx.alive()
         if len(alive) < MIN_BLOCKS:
             return
@@ -158,6 +163,33 @@ class OfftopicStage:
             learned_teasers(
                 ctx, [k for k in alive if ctx.decisions[k] is None], short, self.cfg.model_threshold
             )
+
+    def _related_box(self, ctx: Context) -> None:
+        """Headline-shaped lines right under a "Related"/"Mehr zum Thema" label: a box of links to
+        other articles (rule ``related_box``). Judged on every block of the pass, so the label
+        counts whether or not the boilerplate stage removed it."""
+        n = len(ctx.blocks)
+        for k in range(n - 1):
+            if len(ctx.blocks[k].text) > 80 or not RELATED_LABEL.match(ctx.blocks[k].text):
+                continue
+            run: list[int] = []
+            j = k + 1
+            while j < n and len(run) < MAX_BOX_HEADLINES:
+                if ctx.decisions[j] is None:
+                    if not _is_headline(ctx.blocks[j].text):
+                        break
+                    run.append(j)
+                j += 1
+            for j in run:
+                ctx.remove(
+                    j,
+                    "offtopic.teaser",
+                    self.name,
+                    rule="related_box",
+                    label=[ctx.doc_id, ctx.blocks[k].index],
+                    label_text=ctx.blocks[k].text.strip(),
+                    box_size=len(run),
+                )
 
     def _headline_blurb(self, ctx: Context, alive: list[int], coherence: object, short: set[int]) -> None:
         """A headline-shaped line plus the paragraph after it, both foreign to the document.

@@ -1,0 +1,62 @@
+"""The related-stories box rule of the offtopic stage: headline-shaped lines right under a
+"Related"-type label are links to other articles, whatever their subject."""
+
+from __future__ import annotations
+
+import pytest
+
+import dedupe
+from dedupe.config import Config, OfftopicConfig
+
+BODY = [
+    "Wildfires on the island forced the evacuation of more than 19,000 people on Sunday, the largest "
+    "such operation in the country's history, officials said.",
+    "Strong winds fanned the flames towards coastal villages and hotels in the south-east of the "
+    "island, where thousands of tourists were spending their holidays.",
+    "Tour operators cancelled flights to the island and said they were working to bring customers home.",
+    "The fire service said more than 250 firefighters were tackling the blaze with help from abroad.",
+]
+BOX = [
+    "Heatwave grips southern Europe as temperatures soar",
+    "Tourists told to stay indoors as Acropolis closes",
+    "How climate change is making wildfires worse",
+]
+TAIL = (
+    "Greece has been hit by a prolonged heatwave, with temperatures above 40C in many parts of the country."
+)
+TITLE = "Wildfire spreads across Greek island as thousands flee"
+# The learned model is switched off: the rule alone must catch the box (same subject as the article).
+CFG = Config(offtopic=OfftopicConfig(model_threshold=None))
+
+
+def _clean(label: str | None, box: list[str] = BOX) -> dedupe.CleanResult:
+    lines = [TITLE, *BODY, *([label] if label is not None else []), *box, TAIL]
+    return dedupe.clean("\n".join(lines), config=CFG)
+
+
+@pytest.mark.parametrize(
+    "label", ["Related", "Related stories:", "More on this story", "Mehr zum Thema", "À lire aussi"]
+)
+def test_box_under_a_label_is_removed(label):
+    r = _clean(label)
+    by_text = {b.text: d for b, d in zip(r.blocks, r.decisions)}
+    for h in BOX:
+        d = by_text[h]
+        assert d.reason == "offtopic.teaser" and d.evidence["rule"] == "related_box", d
+        assert d.evidence["label"] == ["doc", 1 + len(BODY)]
+        assert d.evidence["box_size"] == len(BOX)
+    assert by_text[TAIL].kept and all(by_text[b].kept for b in BODY)
+
+
+def test_same_headlines_without_a_label_are_not_this_rule():
+    r = _clean(None)
+    assert not any(d.evidence.get("rule") == "related_box" for d in r.decisions)
+
+
+def test_box_ends_at_the_first_sentence():
+    sentence = "Officials said the evacuation went smoothly and that no tourists had been injured."
+    r = _clean("Related", [BOX[0], sentence, BOX[1]])
+    by_text = {b.text: d for b, d in zip(r.blocks, r.decisions)}
+    assert by_text[BOX[0]].evidence.get("rule") == "related_box"
+    assert by_text[sentence].kept
+    assert by_text[BOX[1]].evidence.get("rule") != "related_box"
