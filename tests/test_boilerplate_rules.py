@@ -174,6 +174,13 @@ def test_not_datelines(line):
         ("Con información de EFE", "reporting_credit"),
         ("This article was originally published on The Conversation.", "republished"),
         ("We use cookies to improve your experience.", "cookies"),
+        ("— Jane Doe (@janedoe) March 3, 2024", "social_embed"),
+        ("Thank you all for the support! pic.twitter.com/AbCdEf123", "social_embed"),
+        ("View this post on Instagram", "fixed_phrase"),
+        ("Media caption, The moment the bridge collapsed", "fixed_phrase"),
+        ("Your browser does not support the video tag.", "fixed_phrase"),
+        ("Sign in", "fixed_phrase"),
+        ("Have a news tip? Email us at tips@example.com", "fixed_phrase"),
     ],
 )
 def test_page_furniture_shapes(line, rule):
@@ -191,6 +198,9 @@ def test_page_furniture_shapes(line, rule):
         "The article was published after a long legal review, the editor said, and drew many complaints.",
         "Comments from residents were mostly positive.",
         "Video footage showed the crowd moving towards the square.",
+        "Search for the missing girl continues",
+        "Register now for the marathon on Sunday, organisers said.",
+        "The minister (@jdoe on Twitter) said the plan would go ahead despite the criticism it drew.",
     ],
 )
 def test_body_text_is_not_page_furniture(line):
@@ -240,4 +250,11 @@ def test_kicker_under_the_headline():
     assert all(d.kept for d in r.decisions)
     # Only the line right under the headline.
     r = dedupe.clean(f"{_HEADLINE}\n{_BODY}\nPolitics\n{_BODY} Again.", config=cfg)
+    assert all(d.kept for d in r.decisions)
+
+
+@pytest.mark.parametrize("line", ["Dear readers,", "I. The Beginning"])
+def test_salutations_and_numbered_sections_are_not_kickers(line):
+    cfg = Config(stages=("boilerplate",), boilerplate=dedupe.config.BoilerplateConfig(quality=False))
+    r = dedupe.clean(f"{_HEADLINE}\n{line}\n{_BODY}", config=cfg)
     assert all(d.kept for d in r.decisions)

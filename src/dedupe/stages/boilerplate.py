@@ -173,7 +173,14 @@ PROMPT_FIXED = regex.compile(
     r"(?:image|photo|picture|bild|foto)\s+\d+\s+(?:of|von|de|sur|di)\s+\d+|"
     r"auch\s+interessant|zum\s+thema\b.*|weitere\s+artikel|newsletter\s+abonnieren|"
     r"sur\s+le\s+même\s+sujet\b.*|inscrivez-vous\b.*|más\s+información|noticias\s+relacionadas|"
-    r"suscr[íi]bete\b.*|leggi\s+anche\b.*|leia\s+também\b.*|lees\s+ook\b.*)\s*$",
+    r"suscr[íi]bete\b.*|leggi\s+anche\b.*|leia\s+também\b.*|lees\s+ook\b.*|"
+    # Embeds, players and page controls left in the text; news-tip prompts.
+    r"a\s+post\s+shared\s+by\b.*|view\s+(?:this|the\s+full)\s+post\s+on\s+\w+|click\s+to\s+(?:enlarge|expand|play)|"
+    r"(?:photo|picture|image|video)\s+gallery|(?:image|media|video)\s+(?:source|caption)\s*[,:].*|"
+    r"this\s+video\s+(?:can\s*not|cannot|can't)\s+be\s+played\b.*|your\s+browser\s+does\s+not\s+support\b.*|"
+    r"loading\W*|advertisement\s*[-–—:]\s*scroll\s+to\s+continue\b.*|subscribe|sign\s+(?:in|up)|log\s*in|register|"
+    r"menu|search|about\s+the\s+authors?|(?:have|got)\s+a\s+(?:news\s+)?(?:tip|story)\b.*|"
+    r"send\s+us\s+your\s+(?:story|stories|tips?|news|photos?)\b.*|contact\s+us\s+at\b.*)\s*$",
     _F,
 )
 TRANSLATION = regex.compile(
@@ -246,6 +253,9 @@ RELATED_LABEL = regex.compile(
     r"lee\s+también|leggi\s+anche|leia\s+também|lees\s+ook)\s*:?\s*$",
     _F,
 )
+#: Embedded social posts: the attribution line of a tweet ("— Jane Doe (@janedoe) March 3, 2024")
+#: and a post's picture link.
+SOCIAL_EMBED = regex.compile(r"^[—–-]\s*[^()]{1,60}\(@\w{1,30}\)\s*[^()]{0,40}$|\bpic\.twitter\.com/\w+", _F)
 #: Tag and category lists: "Tags: politics, budget", "Filed under: Politics", "Themen: ...".
 TAGS = regex.compile(
     r"^(?:tags?|tagged(?:\s+with)?|topics?|related\s+topics|filed\s+under|categor(?:y|ies)|"
@@ -407,6 +417,12 @@ def classify_line(line: str) -> tuple[str, str] | None:
             return "boilerplate.caption", "credit_only"
         if n <= 40 and REPUBLISHED.match(line, timeout=REGEX_TIMEOUT):
             return "boilerplate.disclaimer", "republished"
+        if (
+            n <= 60
+            and ("(@" in line or "pic.twitter" in low)
+            and SOCIAL_EMBED.search(line, timeout=REGEX_TIMEOUT)
+        ):
+            return "boilerplate.links", "social_embed"
         if n <= 60 and "cookie" in low and COOKIES.search(line, timeout=REGEX_TIMEOUT):
             return "boilerplate.prompt", "cookies"
         if (
@@ -462,6 +478,9 @@ _FULL_STOP_END = regex.compile(r"[.…]\s*$")
 #: of structured content, not a kicker (lines development set: table rows of a dictionary page
 #: removed as labels).
 _NOT_LABEL = regex.compile(r"[|\[\]{}<>=@/\\_#*+]")
+
+
+_KICKER_EXCLUDED = regex.compile(r",\s*$|^\s*[IVXivx]{1,4}[.)]\s")
 
 
 def _is_label(text: str, max_words: int) -> bool:
@@ -552,6 +571,8 @@ class BoilerplateStage:
         if (
             len(after) == 2
             and _is_label(ctx.blocks[after[0]].text, self.cfg.max_label_words)
+            # Not a salutation ("Dear readers,") or a numbered section ("I. The Pancake").
+            and not _KICKER_EXCLUDED.search(ctx.blocks[after[0]].text)
             and len(ctx.blocks[after[1]].text.split()) > self.cfg.max_label_words
         ):
             ctx.remove(after[0], "boilerplate.section_label", self.name, rule="label_under_headline")
