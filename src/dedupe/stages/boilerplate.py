@@ -250,7 +250,11 @@ RELATED_LABEL = regex.compile(
     r"mehr\s+zum\s+thema|weitere\s+artikel|auch\s+interessant|lesen\s+sie\s+auch|"
     r"das\s+könnte\s+sie\s+auch\s+interessieren|zum\s+thema|à\s+lire\s+aussi|lire\s+aussi|"
     r"sur\s+le\s+même\s+sujet|vous\s+aimerez\s+aussi|noticias\s+relacionadas|te\s+puede\s+interesar|"
-    r"lee\s+también|leggi\s+anche|leia\s+também|lees\s+ook)\s*:?\s*$",
+    r"lee\s+también|leggi\s+anche|leia\s+também|lees\s+ook|"
+    r"(?:latest|more|other|further|recent)\s+(?:news|stories|articles|headlines|posts|videos?)|"
+    r"(?:neue|neueste|aktuelle|weitere|mehr|andere)\s+(?:nachrichten|news|artikel|beiträge|meldungen|videos?)|"
+    r"(?:dernières|autres)\s+(?:actualités|informations|articles|vidéos)|"
+    r"(?:últimas|otras|más)\s+(?:noticias|artículos)|(?:ultime|altre)\s+(?:notizie|news))\s*:?\s*$",
     _F,
 )
 #: Embedded social posts: the attribution line of a tweet ("— Jane Doe (@janedoe) March 3, 2024")
