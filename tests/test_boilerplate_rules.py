@@ -181,6 +181,8 @@ def test_not_datelines(line):
         ("Your browser does not support the video tag.", "fixed_phrase"),
         ("Sign in", "fixed_phrase"),
         ("Have a news tip? Email us at tips@example.com", "fixed_phrase"),
+        ("To regain access, please make sure that cookies and JavaScript are enabled.", "bot_check"),
+        ("Please verify you are a human", "bot_check"),
     ],
 )
 def test_page_furniture_shapes(line, rule):
@@ -199,6 +201,7 @@ def test_page_furniture_shapes(line, rule):
         "Comments from residents were mostly positive.",
         "Video footage showed the crowd moving towards the square.",
         "Search for the missing girl continues",
+        "The robot vacuum was a hit with human testers, the company said.",
         "Register now for the marathon on Sunday, organisers said.",
         "The minister (@jdoe on Twitter) said the plan would go ahead despite the criticism it drew.",
     ],

@@ -303,6 +303,15 @@ REPUBLISHED = regex.compile(
     r"^(?:este\s+artículo\s+(?:fue|se)\s+publicado\s+(?:originalmente|por\s+primera\s+vez))\b.{0,120}$",
     _F,
 )
+#: Bot checks and blocked pages served to the crawler instead of the article.
+BOT_CHECK = regex.compile(
+    r"\b(?:enable|activate|turn\s+on|make\s+sure\s+(?:that\s+)?)\b.{0,30}\bjavascript\b|\bjavascript\s+(?:is\s+)?(?:disabled|required|deaktiviert)\b|"
+    r"\bare\s+you\s+a\s+(?:robot|human)\b|\bverify\s+(?:that\s+)?you\s+are\s+(?:a\s+)?human\b|\bnot\s+a\s+robot\b|"
+    r"\bcaptcha\b|\baccess\s+(?:to\s+this\s+(?:page|site)\s+)?(?:has\s+been\s+)?denied\b|"
+    r"\bkein\s+roboter\b|\bals\s+roboter\b|\bjavascript\s+aktivieren\b|\bpas\s+un\s+robot\b",
+    _F,
+)
+_BOT_WORDS = ("javascript", "robot", "roboter", "human", "captcha", "denied")
 #: Cookie banners.
 COOKIES = regex.compile(
     r"\b(?:we|this\s+(?:site|website))\s+uses?\s+cookies\b|\bby\s+(?:continuing|using)\b.{0,60}\bcookies\b|"
@@ -427,6 +436,8 @@ def classify_line(line: str) -> tuple[str, str] | None:
             and SOCIAL_EMBED.search(line, timeout=REGEX_TIMEOUT)
         ):
             return "boilerplate.links", "social_embed"
+        if n <= 60 and _has(low, _BOT_WORDS) and BOT_CHECK.search(line, timeout=REGEX_TIMEOUT):
+            return "boilerplate.prompt", "bot_check"
         if n <= 60 and "cookie" in low and COOKIES.search(line, timeout=REGEX_TIMEOUT):
             return "boilerplate.prompt", "cookies"
         if (
