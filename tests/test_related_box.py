@@ -60,3 +60,22 @@ def test_box_ends_at_the_first_sentence():
     assert by_text[BOX[0]].evidence.get("rule") == "related_box"
     assert by_text[sentence].kept
     assert by_text[BOX[1]].evidence.get("rule") != "related_box"
+
+
+def test_cut_headlines_and_arrow_links_are_box_items():
+    box = [
+        "Boreal forest provides hope in the face of...",
+        "Conservation »",
+        "Songbirds and the warming north…",
+    ]
+    r = _clean("Recent Posts", box)
+    by_text = {b.text: d for b, d in zip(r.blocks, r.decisions)}
+    assert all(by_text[h].evidence.get("rule") == "related_box" for h in box)
+
+
+def test_a_line_introducing_a_list_ends_the_box():
+    r = _clean("Topics", [BOX[0], "Eight quotes about the fire:", BOX[1]])
+    by_text = {b.text: d for b, d in zip(r.blocks, r.decisions)}
+    assert by_text[BOX[0]].evidence.get("rule") == "related_box"
+    assert by_text["Eight quotes about the fire:"].evidence.get("rule") != "related_box"
+    assert by_text[BOX[1]].evidence.get("rule") != "related_box"

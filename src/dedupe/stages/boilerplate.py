@@ -254,7 +254,9 @@ RELATED_LABEL = regex.compile(
     r"(?:latest|more|other|further|recent)\s+(?:news|stories|articles|headlines|posts|videos?)|"
     r"(?:neue|neueste|aktuelle|weitere|mehr|andere)\s+(?:nachrichten|news|artikel|beiträge|meldungen|videos?)|"
     r"(?:dernières|autres)\s+(?:actualités|informations|articles|vidéos)|"
-    r"(?:últimas|otras|más)\s+(?:noticias|artículos)|(?:ultime|altre)\s+(?:notizie|news))\s*:?\s*$",
+    r"(?:últimas|otras|más)\s+(?:noticias|artículos)|(?:ultime|altre)\s+(?:notizie|news)|"
+    r"(?:related|similar|linked|hot\s+network)\s+questions|topics|categories|archives?|popular\s+posts|"
+    r"themen|kategorien|archiv)\s*:?\s*$",
     _F,
 )
 #: Embedded social posts: the attribution line of a tweet ("— Jane Doe (@janedoe) March 3, 2024")

@@ -118,6 +118,24 @@ def _is_headline(text: str) -> bool:
     return 3 <= n <= MAX_HEADLINE_WORDS and not _ENDS_SENTENCE.search(text)
 
 
+_TRUNCATED = regex.compile(r"(?:\.\.\.|…)\s*$")
+_ARROW_END = regex.compile(r"[»›→]\s*$")
+
+
+@lru_cache(maxsize=CACHE_SIZE)
+def _is_box_item(text: str) -> bool:
+    """A line of a links box: headline-shaped, a headline cut short ("Boreal refuges key to..."),
+    or a short link with a trailing arrow ("Conservation »")."""
+    n = len(text.split())
+    if text.rstrip().endswith(":"):
+        return False  # introduces what follows: the box has ended
+    if _is_headline(text):
+        return True
+    if 3 <= n <= MAX_HEADLINE_WORDS and _TRUNCATED.search(text):
+        return True
+    return 1 <= n <= 6 and bool(_ARROW_END.search(text))
+
+
 @register("offtopic")
 class OfftopicStage:
     name = "offtopic"
@@ -176,7 +194,7 @@ class OfftopicStage:
             j = k + 1
             while j < n and len(run) < MAX_BOX_HEADLINES:
                 if ctx.decisions[j] is None:
-                    if not _is_headline(ctx.blocks[j].text):
+                    if not _is_box_item(ctx.blocks[j].text):
                         break
                     run.append(j)
                 j += 1
