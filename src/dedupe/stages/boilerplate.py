@@ -255,7 +255,7 @@ RELATED_LABEL = regex.compile(
     r"(?:neue|neueste|aktuelle|weitere|mehr|andere)\s+(?:nachrichten|news|artikel|beiträge|meldungen|videos?)|"
     r"(?:dernières|autres)\s+(?:actualités|informations|articles|vidéos)|"
     r"(?:últimas|otras|más)\s+(?:noticias|artículos)|(?:ultime|altre)\s+(?:notizie|news)|"
-    r"(?:related|similar|linked|hot\s+network)\s+questions|topics|categories|archives?|popular\s+posts|"
+    r"topics|categories|archives?|popular\s+posts|"
     r"themen|kategorien|archiv)\s*:?\s*$",
     _F,
 )
