@@ -128,7 +128,7 @@ def test_label_words_boundary():
 
 def test_quality_threshold_boundary():
     # A navigation line between prose: the quality model scores it as page furniture.
-    text = _doc(ORIGINAL, "Home | News | Sport | Contact | Login", *FILLER)
+    text = _doc(ORIGINAL, "News | Sport | Contact | Login | Weather", *FILLER)
     cfg = Config(stages=("boilerplate",))
     d = dedupe.clean(text, config=cfg).decisions[1]
     assert not d.kept and d.evidence["rule"] == "quality_model"
@@ -167,3 +167,39 @@ def test_config_is_frozen_and_fingerprinted():
         cfg.max_passes = 3  # type: ignore[misc]
     assert cfg.fingerprint() == Config().fingerprint()
     assert cfg.fingerprint() != Config(duplicates=DuplicateConfig(containment=0.6)).fingerprint()
+
+
+def test_numbered_item_boundary(monkeypatch):
+    """A near copy whose numbers differ from its source's is another item of a templated list
+    below NUMBERED_ITEM_MAX_WORDS words, and a copy from that length on."""
+    from dedupe.stages import duplicates
+
+    words = [
+        "case",
+        "cover",
+        "for",
+        "the",
+        "phone",
+        "new",
+        "silicone",
+        "gel",
+        "black",
+        "pink",
+        "shipping",
+        "from",
+        "the",
+        "united",
+        "kingdom",
+    ]
+
+    def pair(n: int) -> tuple[str, str]:
+        body = " ".join((words * 3)[: n - 2])
+        return f"Model 7 {body}", f"Model 8 {body}"
+
+    n = duplicates.NUMBERED_ITEM_MAX_WORDS
+    cfg = Config(stages=("duplicates",))
+    for length, removed in ((n - 1, False), (n, True)):
+        a, b = pair(length)
+        assert len(b.split()) == length
+        res = dedupe.clean(_doc(a, *FILLER, b), config=cfg)
+        assert (not res.decisions[3].kept) is removed, (length, res.decisions[3])
