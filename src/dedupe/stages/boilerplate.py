@@ -221,6 +221,28 @@ _PAGINATION_ANCHOR = regex.compile(
     r"siguiente|anterior|show\s+all)\b|^\W*(?:pages?|seiten?)\W*$",
     _F,
 )
+# _PAGINATION_ANCHOR in three parts (the same matches): the arrows are plain substrings, and the
+# regex module searches the whole alternation slower than its parts one by one.
+_PAGINATION_WORD = regex.compile(
+    r"\b(?:next|previous|prev|older|newer|weiter|zurück|vorherige|nächste|suivant|précédent|"
+    r"siguiente|anterior|show\s+all)\b",
+    _F,
+)
+_PAGINATION_LABEL = regex.compile(r"^\W*(?:pages?|seiten?)\W*$", _F)
+
+
+def _pagination_anchor(line: str) -> bool:
+    """``bool(_PAGINATION_ANCHOR.search(line))``."""
+    return (
+        "«" in line
+        or "»" in line
+        or ">>" in line
+        or "<<" in line
+        or _PAGINATION_WORD.search(line, timeout=REGEX_TIMEOUT) is not None
+        or _PAGINATION_LABEL.search(line, timeout=REGEX_TIMEOUT) is not None
+    )
+
+
 #: Social handles and hashtags: a line made mostly of them is page chrome. Bare URLs and e-mail
 #: addresses are not on the list: in reference lists and contact lines they are content (the
 #: development sets label them so: 8 of 11 such removals on lines/en were genuine lines).
@@ -240,6 +262,7 @@ BREADCRUMB = regex.compile(
     r"(?:[»>/›|→]\s*[^»>/›|→]{1,40}?\s*){1,6}$",
     _F,
 )
+_CREDIT_NAME = r"(?:[\p{Lu}][\p{L}\p{M}.'’\-]*(?:\s+[\p{Lu}][\p{L}\p{M}.'’\-]*){0,3}\s*/\s*)?"
 #: A line that is only a photo or source credit: "Getty Images", "Jane Doe/AFP via Getty Images",
 #: "Source: Reuters", "Quelle: dpa", "(AP Photo/Jane Doe)".
 CREDIT_ONLY = regex.compile(
@@ -251,6 +274,11 @@ CREDIT_ONLY = regex.compile(
     rf"\s*[)\]]?\s*\.?$",
     _F,
 )
+# CREDIT_ONLY without its optional "Name /" part, and with it (the second needs a slash in the
+# line): the optional name makes the regex module backtrack for up to a millisecond per line.
+assert _CREDIT_NAME in CREDIT_ONLY.pattern
+_CREDIT_ONLY_PLAIN = regex.compile(CREDIT_ONLY.pattern.replace(_CREDIT_NAME, "", 1), _F)
+_CREDIT_ONLY_NAMED = regex.compile(CREDIT_ONLY.pattern.replace(_CREDIT_NAME, _CREDIT_NAME[:-1], 1), _F)
 #: Agency and reporting credits at the end of an article: "Additional reporting by Jane Doe",
 #: "With reporting from Reuters", "Le Monde avec AFP", "Con información de EFE", "Mit Material von dpa".
 REPORTING_CREDIT = regex.compile(
@@ -259,6 +287,21 @@ REPORTING_CREDIT = regex.compile(
     rf"con\s+información\s+de|avec\s+(?:l')?(?:{_AGENCIES})\b|[\p{{Lu}}][\p{{L}}\s.'’\-]{{1,30}}\s+avec\s+(?:{_AGENCIES}))"
     rf"(?:\s+[^.!?]{{0,80}})?\s*\.?$",
     _F,
+)
+# The same pattern as two (a line matches REPORTING_CREDIT iff it matches one of them): the
+# regex module tries the alternation of both ~50x slower than each alone (up to ms per line).
+_REPORTING_CREDIT_PARTS = (
+    regex.compile(
+        rf"^(?:(?:additional\s+)?reporting\s+(?:by|from)|with\s+(?:additional\s+)?reporting\s+(?:by|from)|"
+        rf"(?:with\s+)?(?:input|inputs|material)\s+from|compiled\s+by|mit\s+material\s+(?:von|der|des)|"
+        rf"con\s+información\s+de|avec\s+(?:l')?(?:{_AGENCIES})\b)"
+        rf"(?:\s+[^.!?]{{0,80}})?\s*\.?$",
+        _F,
+    ),
+    regex.compile(
+        rf"^(?:[\p{{Lu}}][\p{{L}}\s.'’\-]{{1,30}}\s+avec\s+(?:{_AGENCIES}))(?:\s+[^.!?]{{0,80}})?\s*\.?$",
+        _F,
+    ),
 )
 #: Republication notices: "This article was originally published on The Conversation."
 REPUBLISHED = regex.compile(
@@ -329,13 +372,16 @@ def classify_line(line: str) -> tuple[str, str] | None:
             return "boilerplate.copyright", "copyright"
         if n <= 12 and BYLINE.match(line, timeout=REGEX_TIMEOUT):
             return "boilerplate.byline", "byline"
-        if n <= 20 and REPORTING_CREDIT.match(line, timeout=REGEX_TIMEOUT):
+        if n <= 20 and any(p.match(line, timeout=REGEX_TIMEOUT) for p in _REPORTING_CREDIT_PARTS):
             return "boilerplate.byline", "reporting_credit"
         if n <= 40 and ":" in line and TAGS.match(line, timeout=REGEX_TIMEOUT):
             return "boilerplate.links", "tags"
         if n <= 16 and BREADCRUMB.match(line, timeout=REGEX_TIMEOUT):
             return "boilerplate.navigation", "breadcrumb"
-        if n <= 12 and CREDIT_ONLY.match(line, timeout=REGEX_TIMEOUT):
+        if n <= 12 and (
+            _CREDIT_ONLY_PLAIN.match(line, timeout=REGEX_TIMEOUT)
+            or ("/" in line and _CREDIT_ONLY_NAMED.match(line, timeout=REGEX_TIMEOUT))
+        ):
             return "boilerplate.caption", "credit_only"
         if n <= 40 and REPUBLISHED.match(line, timeout=REGEX_TIMEOUT):
             return "boilerplate.disclaimer", "republished"
@@ -343,13 +389,15 @@ def classify_line(line: str) -> tuple[str, str] | None:
             return "boilerplate.prompt", "cookies"
         if (
             n <= 10
-            and _PAGINATION_ANCHOR.search(line, timeout=REGEX_TIMEOUT)
+            and _pagination_anchor(line)
             and not regex.search(r"[\p{L}]", PAGINATION_TOKEN.sub(" ", line, timeout=REGEX_TIMEOUT))
         ):
             return "boilerplate.navigation", "pagination"
-        if CAPTION_CREDIT_END.search(line, timeout=REGEX_TIMEOUT):
+        # Literal characters the caption patterns need (cheap tests before the searches).
+        brackets = ("(" in line or "[" in line) and (")" in line or "]" in line)
+        if brackets and CAPTION_CREDIT_END.search(line, timeout=REGEX_TIMEOUT):
             return "boilerplate.caption", "credit_in_brackets"
-        if CAPTION_CREDIT_TRAIL.search(line, timeout=REGEX_TIMEOUT):
+        if "/" in line and CAPTION_CREDIT_TRAIL.search(line, timeout=REGEX_TIMEOUT):
             return "boilerplate.caption", "credit_trail"
         if n <= 40 and _has(low, _CREDIT_WORDS) and CAPTION_CREDIT_LABEL.search(line, timeout=REGEX_TIMEOUT):
             return "boilerplate.caption", "credit_label"
@@ -357,10 +405,11 @@ def classify_line(line: str) -> tuple[str, str] | None:
             CAPTION_POSITION.search(line, timeout=REGEX_TIMEOUT) or n <= 60
         ):
             return "boilerplate.caption", "describes_picture"
-        if len(CAPTION_POSITION.findall(line, timeout=REGEX_TIMEOUT)) >= 2:
+        if "(" in line and len(CAPTION_POSITION.findall(line, timeout=REGEX_TIMEOUT)) >= 2:
             return "boilerplate.caption", "position_markers"
         toks = _words(line)
-        if n <= 10 and sum(bool(HANDLE.match(t, timeout=REGEX_TIMEOUT)) for t in toks) * 2 >= n:
+        # HANDLE only matches tokens that start with "@" or "#".
+        if n <= 10 and sum(bool(HANDLE.match(t, timeout=REGEX_TIMEOUT)) for t in toks if t[0] in "@#") * 2 >= n:
             return "boilerplate.links", "handles_or_hashtags"
     except TimeoutError:
         return None
