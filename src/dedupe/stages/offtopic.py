@@ -28,7 +28,7 @@ import regex
 from ..config import Config
 from ..text import CACHE_SIZE, TOKEN_RE, names, token_counts, words
 from . import Context, register
-from .teaser import ACRONYM_DEF_RE, INTRODUCTION_RE, learned_teasers
+from .teaser import ACRONYM_DEF_RE, introductions, learned_teasers
 
 __all__ = ["OfftopicStage"]
 
@@ -247,7 +247,7 @@ class OfftopicStage:
                 if before_tokens[m.group(1)] == 0:
                     signals["acronym_defined"] = W_ACRONYM
                     break
-            for m in INTRODUCTION_RE.finditer(text):
+            for m in introductions(text):
                 parts = m.group(2).split()
                 if before_tokens[parts[-1]] >= 2 and m.group(1) not in ctx.stopwords:
                     signals["entity_reintroduced"] = W_REINTRODUCED
