@@ -86,9 +86,20 @@ TOKEN_RE = regex.compile(r"[\p{L}\p{N}'’\-]+")
 
 
 @lru_cache(maxsize=CACHE_SIZE)
+def raw_tokens(text: str) -> tuple[str, ...]:
+    """Tokens of ``text`` exactly as written (``TOKEN_RE.findall(text)``)."""
+    return tuple(TOKEN_RE.findall(text))
+
+
+@lru_cache(maxsize=CACHE_SIZE)
 def tokens(text: str) -> tuple[str, ...]:
     """Tokens of ``text`` as written, typographic apostrophes unified (case kept)."""
-    return tuple(TOKEN_RE.findall(text.replace("’", "'")))
+    # Both apostrophes are token characters, so unifying them after tokenising gives the tokens
+    # of the unified text (and the text is tokenised once for both functions).
+    raw = raw_tokens(text)
+    if "’" not in text:
+        return raw
+    return tuple(t.replace("’", "'") for t in raw)
 
 
 @lru_cache(maxsize=CACHE_SIZE)
