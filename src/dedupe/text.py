@@ -11,7 +11,7 @@ from functools import lru_cache
 
 import regex
 
-__all__ = ["WORD_RE", "ngram_set", "ngrams", "normalize", "sentences", "words"]
+__all__ = ["WORD_RE", "char_classes", "ngram_set", "ngrams", "normalize", "sentences", "words"]
 
 #: A word: a run of letters, digits or marks, with inner apostrophes/hyphens kept ("don't", "e-mail").
 WORD_RE = regex.compile(r"[\p{L}\p{N}\p{M}]+(?:['’\-][\p{L}\p{N}\p{M}]+)*")
@@ -86,9 +86,20 @@ TOKEN_RE = regex.compile(r"[\p{L}\p{N}'’\-]+")
 
 
 @lru_cache(maxsize=CACHE_SIZE)
+def raw_tokens(text: str) -> tuple[str, ...]:
+    """Tokens of ``text`` exactly as written (``TOKEN_RE.findall(text)``)."""
+    return tuple(TOKEN_RE.findall(text))
+
+
+@lru_cache(maxsize=CACHE_SIZE)
 def tokens(text: str) -> tuple[str, ...]:
     """Tokens of ``text`` as written, typographic apostrophes unified (case kept)."""
-    return tuple(TOKEN_RE.findall(text.replace("’", "'")))
+    # Both apostrophes are token characters, so unifying them after tokenising gives the tokens
+    # of the unified text (and the text is tokenised once for both functions).
+    raw = raw_tokens(text)
+    if "’" not in text:
+        return raw
+    return tuple(t.replace("’", "'") for t in raw)
 
 
 @lru_cache(maxsize=CACHE_SIZE)
@@ -116,3 +127,54 @@ def names(text: str) -> tuple[str, ...]:
         if j >= 0 and text[j] not in ".!?:\"“'‘(":
             out.append(m.group().replace("’", "'"))
     return tuple(out)
+
+
+# Each ASCII character mapped to one byte naming its class: upper- and lower-case letter, digit,
+# whitespace, anything else (built with the str methods themselves, so the counts agree).
+_ASCII_CLASS = (
+    bytes(
+        ord(
+            "u"
+            if c.isupper()
+            else "l"
+            if c.isalpha()
+            else "d"
+            if c.isdigit()
+            else "s"
+            if c.isspace()
+            else "o"
+        )
+        for c in map(chr, range(128))
+    )
+    + b"o" * 128
+)  # (bytes.translate wants 256 entries; only ASCII bytes are translated)
+assert all(
+    (chr(i).isalnum() == (chr(i).isalpha() or chr(i).isdigit()))
+    and not (chr(i).isalpha() and chr(i).isdigit())
+    for i in range(128)
+)
+_NON_ASCII = regex.compile(r"[^\x00-\x7f]+")
+
+
+@lru_cache(maxsize=CACHE_SIZE)
+def char_classes(text: str) -> tuple[int, int, int, int, int]:
+    """How many characters of ``text`` are letters, alphanumeric, whitespace, digits and upper
+    case (``str.isalpha``, ``isalnum``, ``isspace``, ``isdigit``, ``isupper``), counted without a
+    Python call per character: the ASCII ones through a byte translation table, the others (few in
+    most texts) one by one."""
+    if text.isascii():
+        ascii_part, rest = text.encode("ascii"), ""
+    else:
+        ascii_part, rest = text.encode("ascii", "ignore"), "".join(_NON_ASCII.findall(text))
+    classes = ascii_part.translate(_ASCII_CLASS)
+    upper, lower, digit = classes.count(b"u"), classes.count(b"l"), classes.count(b"d")
+    alpha = upper + lower
+    alnum = alpha + digit
+    space = classes.count(b"s")
+    if rest:
+        alpha += sum(map(str.isalpha, rest))
+        alnum += sum(map(str.isalnum, rest))
+        space += sum(map(str.isspace, rest))
+        digit += sum(map(str.isdigit, rest))
+        upper += sum(map(str.isupper, rest))
+    return alpha, alnum, space, digit, upper

@@ -233,6 +233,28 @@ _PAGINATION_ANCHOR = regex.compile(
     r"siguiente|anterior|show\s+all)\b|^\W*(?:pages?|seiten?)\W*$",
     _F,
 )
+# _PAGINATION_ANCHOR in three parts (the same matches): the arrows are plain substrings, and the
+# regex module searches the whole alternation slower than its parts one by one.
+_PAGINATION_WORD = regex.compile(
+    r"\b(?:next|previous|prev|older|newer|weiter|zurück|vorherige|nächste|suivant|précédent|"
+    r"siguiente|anterior|show\s+all)\b",
+    _F,
+)
+_PAGINATION_LABEL = regex.compile(r"^\W*(?:pages?|seiten?)\W*$", _F)
+
+
+def _pagination_anchor(line: str) -> bool:
+    """``bool(_PAGINATION_ANCHOR.search(line))``."""
+    return (
+        "«" in line
+        or "»" in line
+        or ">>" in line
+        or "<<" in line
+        or _PAGINATION_WORD.search(line, timeout=REGEX_TIMEOUT) is not None
+        or _PAGINATION_LABEL.search(line, timeout=REGEX_TIMEOUT) is not None
+    )
+
+
 #: Social handles and hashtags: a line made mostly of them is page chrome. Bare URLs and e-mail
 #: addresses are not on the list: in reference lists and contact lines they are content (the
 #: development sets label them so: 8 of 11 such removals on lines/en were genuine lines).
@@ -444,13 +466,15 @@ def classify_line(line: str) -> tuple[str, str] | None:
             return "boilerplate.prompt", "cookies"
         if (
             n <= 10
-            and _PAGINATION_ANCHOR.search(line, timeout=REGEX_TIMEOUT)
+            and _pagination_anchor(line)
             and not regex.search(r"[\p{L}]", PAGINATION_TOKEN.sub(" ", line, timeout=REGEX_TIMEOUT))
         ):
             return "boilerplate.navigation", "pagination"
-        if CAPTION_CREDIT_END.search(line, timeout=REGEX_TIMEOUT):
+        # Literal characters the caption patterns need (cheap tests before the searches).
+        brackets = ("(" in line or "[" in line) and (")" in line or "]" in line)
+        if brackets and CAPTION_CREDIT_END.search(line, timeout=REGEX_TIMEOUT):
             return "boilerplate.caption", "credit_in_brackets"
-        if CAPTION_CREDIT_TRAIL.search(line, timeout=REGEX_TIMEOUT):
+        if "/" in line and CAPTION_CREDIT_TRAIL.search(line, timeout=REGEX_TIMEOUT):
             return "boilerplate.caption", "credit_trail"
         if n <= 40 and _has(low, _CREDIT_WORDS) and CAPTION_CREDIT_LABEL.search(line, timeout=REGEX_TIMEOUT):
             return "boilerplate.caption", "credit_label"
@@ -458,10 +482,14 @@ def classify_line(line: str) -> tuple[str, str] | None:
             CAPTION_POSITION.search(line, timeout=REGEX_TIMEOUT) or n <= 60
         ):
             return "boilerplate.caption", "describes_picture"
-        if len(CAPTION_POSITION.findall(line, timeout=REGEX_TIMEOUT)) >= 2:
+        if "(" in line and len(CAPTION_POSITION.findall(line, timeout=REGEX_TIMEOUT)) >= 2:
             return "boilerplate.caption", "position_markers"
         toks = _words(line)
-        if n <= 10 and sum(bool(HANDLE.match(t, timeout=REGEX_TIMEOUT)) for t in toks) * 2 >= n:
+        # HANDLE only matches tokens that start with "@" or "#".
+        if (
+            n <= 10
+            and sum(bool(HANDLE.match(t, timeout=REGEX_TIMEOUT)) for t in toks if t[0] in "@#") * 2 >= n
+        ):
             return "boilerplate.links", "handles_or_hashtags"
     except TimeoutError:
         return None

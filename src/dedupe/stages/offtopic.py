@@ -22,14 +22,15 @@ from __future__ import annotations
 
 from collections import Counter
 from functools import lru_cache
+from itertools import chain
 
 import regex
 
 from ..config import Config
-from ..text import CACHE_SIZE, TOKEN_RE, names, token_counts, words
+from ..text import CACHE_SIZE, names, raw_tokens, token_counts, tokens, words
 from . import Context, register
 from .boilerplate import RELATED_LABEL
-from .teaser import ACRONYM_DEF_RE, INTRODUCTION_RE, learned_teasers
+from .teaser import ACRONYM_DEF_RE, introductions, learned_teasers
 
 __all__ = ["OfftopicStage"]
 
@@ -109,7 +110,7 @@ _tokens_of = token_counts  # tokens with typographic apostrophes unified (headli
 @lru_cache(maxsize=CACHE_SIZE)
 def _raw_tokens_of(text: str) -> Counter[str]:
     """Tokens as written (the foreign-lede rule)."""
-    return Counter(TOKEN_RE.findall(text))
+    return Counter(raw_tokens(text))
 
 
 @lru_cache(maxsize=CACHE_SIZE)
@@ -150,9 +151,7 @@ class OfftopicStage:
             return
         stop = ctx.stopwords
         content = {k: _content_of(ctx.blocks[k].text, stop) for k in alive}
-        df: Counter[str] = Counter()
-        for k in alive:
-            df.update(content[k])
+        df: Counter[str] = Counter(chain.from_iterable(content.values()))
         # Content words of a single block: shared with no other block.
         once = {w for w, n in df.items() if n == 1}
         plain: dict[int, float | None] = {}
@@ -238,9 +237,8 @@ class OfftopicStage:
                 continue
             # Tokens of the rest of the document: the whole document's, minus this pair's.
             if tokens_all is None:
-                tokens_all = Counter()
-                for j in alive:
-                    tokens_all.update(_tokens_of(ctx.blocks[j].text))
+                # (the same counts as adding up the blocks' _tokens_of Counters)
+                tokens_all = Counter(chain.from_iterable(tokens(ctx.blocks[j].text) for j in alive))
             tk, tn = _tokens_of(head), _tokens_of(blurb)
             names = _names(head) + [w for w in head.split()[1:2] if w[:1].isupper()] + _names(blurb)
             names = [n for n in names if n.casefold() not in ctx.stopwords]
@@ -297,7 +295,7 @@ class OfftopicStage:
                 if before_tokens[m.group(1)] == 0:
                     signals["acronym_defined"] = W_ACRONYM
                     break
-            for m in INTRODUCTION_RE.finditer(text):
+            for m in introductions(text):
                 parts = m.group(2).split()
                 if before_tokens[parts[-1]] >= 2 and m.group(1) not in ctx.stopwords:
                     signals["entity_reintroduced"] = W_REINTRODUCED

@@ -31,7 +31,7 @@ import numpy as np
 import regex
 
 from ..config import BoilerplateConfig
-from ..text import words
+from ..text import char_classes, words
 from . import Context
 
 __all__ = ["FEATURE_NAMES", "QualityModel", "QualityPass", "document_features"]
@@ -76,15 +76,13 @@ def _line_cached(text: str, stop: frozenset[str]) -> tuple[float, ...]:
 
 def _line(text: str, ws: list[str], stop: frozenset[str]) -> list[float]:
     n_chars = len(text)
-    letters = sum(map(str.isalpha, text))
-    alnum = sum(map(str.isalnum, text))
-    spaces = sum(map(str.isspace, text))
+    letters, alnum, spaces, digits, upper = char_classes(text)
     return [
         math.log1p(n_chars),
         math.log1p(len(ws)),
-        sum(w in stop for w in ws) / len(ws) if ws else 0.0,
-        sum(map(str.isdigit, text)) / max(1, n_chars),
-        sum(map(str.isupper, text)) / max(1, letters),
+        sum(map(stop.__contains__, ws)) / len(ws) if ws else 0.0,
+        digits / max(1, n_chars),
+        upper / max(1, letters),
         (n_chars - alnum - spaces) / max(1, n_chars),
         1.0 if _SENT_END.search(text) else 0.0,
         float(min(text.count("|"), 5)),
@@ -182,6 +180,9 @@ def _titles(ctx: Context, x: np.ndarray) -> dict[int, tuple[int, float]]:
     return out
 
 
+_MAX = float(np.finfo(np.float64).max)
+
+
 def _depth(tree: dict[str, Any]) -> int:
     """Number of edges on the longest root-to-leaf path of an exported tree."""
     best, stack = 0, [(0, 0)]
@@ -203,23 +204,51 @@ class QualityModel:
         self.spec = spec
         self.baseline = float(spec["baseline"])
         trees = spec["trees"]
-        # All trees' nodes in flat arrays (node ids offset per tree), a leaf pointing at itself:
-        # every row walks every tree at once, one numpy step per tree level.
-        offsets = np.cumsum([0] + [len(t["value"]) for t in trees[:-1]])
-
-        def flat(key: str, dtype: Any) -> np.ndarray:
-            return np.concatenate([np.asarray(t[key], dtype=dtype) for t in trees])
-
-        leaf = flat("leaf", bool)
-        own = np.arange(len(leaf))
-        shift = np.concatenate([np.full(len(t["value"]), o) for t, o in zip(trees, offsets)])
-        self.feature = np.where(leaf, 0, flat("feature", np.int64))
-        self.threshold = flat("threshold", np.float64)
-        self.left = np.where(leaf, own, flat("left", np.int64) + shift)
-        self.right = np.where(leaf, own, flat("right", np.int64) + shift)
-        self.value = flat("value", np.float64)
-        self.missing_left = flat("missing_left", bool)
-        self.roots = offsets.astype(np.int64)
+        width = len(features)
+        self.width = width
+        # All trees' nodes in flat arrays, renumbered so that the right child of a node comes right
+        # after its left child (one step is ``node = left[node] + went_right``), a leaf pointing at
+        # itself with an infinite threshold (it never goes right). A missing value (NaN) goes the
+        # node's default way: the row is read as -inf (left) or +inf (right) from a doubled row,
+        # hence ``column`` in 0..2*width.
+        column: list[int] = []
+        threshold: list[float] = []
+        left: list[int] = []
+        value: list[float] = []
+        roots: list[int] = []
+        for t in trees:
+            base = len(value)
+            roots.append(base)
+            order = [0]
+            first_child: dict[int, int] = {}
+            for i in order:  # breadth first, children allocated in pairs
+                if not t["leaf"][i]:
+                    first_child[i] = len(order)
+                    order += [t["left"][i], t["right"][i]]
+            for pos, i in enumerate(order):
+                value.append(float(t["value"][i]))
+                if t["leaf"][i]:
+                    column.append(0)
+                    threshold.append(math.inf)
+                    left.append(base + pos)
+                else:
+                    thr = float(t["threshold"][i])
+                    if thr != thr:
+                        raise ValueError("model has a NaN split threshold")
+                    copy = 0 if t["missing_left"][i] else 1
+                    if thr == math.inf and copy == 1:
+                        # x <= inf goes left, NaN right: read from a third copy with inf as the
+                        # largest float and NaN as inf, against the largest float.
+                        copy, thr = 2, _MAX
+                    column.append(int(t["feature"][i]) + copy * width)
+                    threshold.append(thr)
+                    left.append(base + first_child[i])
+        self.copies = max(2, 1 + max(column, default=0) // width)
+        self.column = np.asarray(column, dtype=np.intp)
+        self.threshold = np.asarray(threshold, dtype=np.float64)
+        self.left = np.asarray(left, dtype=np.intp)
+        self.value = np.asarray(value, dtype=np.float64)
+        self.roots = np.asarray(roots, dtype=np.intp)
         self.depth = max(_depth(t) for t in trees)
 
     @classmethod
@@ -232,12 +261,27 @@ class QualityModel:
         n = len(x)
         if n == 0:
             return np.zeros(0)
+        width, copies = self.width, self.copies
+        # Each row twice: NaN read as -inf (goes left) in the first copy, +inf (right) in the second
+        # (and, for the splits at +inf, a third copy: see __init__).
+        many = np.empty((n, copies * width))
+        many[:, :width] = x
+        many[:, width : 2 * width] = x
+        missing = np.isnan(x)
+        if missing.any():
+            many[:, :width][missing] = -np.inf
+            many[:, width : 2 * width][missing] = np.inf
+        if copies == 3:
+            third = many[:, 2 * width :]
+            third[:] = x
+            third[x == np.inf] = _MAX
+            third[missing] = np.inf
+        flat = many.ravel()
+        offset = (np.arange(n, dtype=np.intp) * (copies * width))[:, None]
         node = np.broadcast_to(self.roots, (n, len(self.roots)))  # (rows, trees)
-        rows = np.arange(n)[:, None]
         for _ in range(self.depth):
-            v = x[rows, self.feature[node]]
-            go_left = np.where(np.isnan(v), self.missing_left[node], v <= self.threshold[node])
-            node = np.where(go_left, self.left[node], self.right[node])
+            went_right = flat[offset + self.column[node]] > self.threshold[node]
+            node = self.left[node] + went_right
         out: np.ndarray = self.baseline + self.value[node].sum(axis=1)
         return out
 

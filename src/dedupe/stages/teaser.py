@@ -25,20 +25,28 @@ from collections import Counter
 from collections.abc import Collection, Sequence
 from functools import cache, lru_cache
 from importlib import resources
-from itertools import chain
+from itertools import accumulate, chain
+from operator import itemgetter
 from typing import TYPE_CHECKING
 
 import numpy as np
 import regex
 
+from ..text import char_classes, token_counts, tokens, words
 from ..text import names as text_names
-from ..text import token_counts, tokens, words
 from .quality import QualityModel
 
 if TYPE_CHECKING:
     from . import Context
 
-__all__ = ["ACRONYM_DEF_RE", "INTRODUCTION_RE", "TEASER_FEATURES", "learned_teasers", "teaser_features"]
+__all__ = [
+    "ACRONYM_DEF_RE",
+    "INTRODUCTION_RE",
+    "TEASER_FEATURES",
+    "introductions",
+    "learned_teasers",
+    "teaser_features",
+]
 
 _BLOCK = (
     "log_words",
@@ -77,6 +85,18 @@ _SENT = regex.compile(r"[.!?…][\"'”’»)\]]*(?:\s|$)")
 INTRODUCTION_RE = regex.compile(
     r"(?<![\p{L}])([\p{Ll}][\p{L}\-]{2,})\s+([\p{Lu}][\p{L}\-]+(?:\s+[\p{Lu}][\p{L}\-]+)+)"
 )
+# What every INTRODUCTION_RE match contains (the whitespace before the full name and its first
+# two words): texts without it are not searched (the pattern costs ~30 us per line).
+_INTRODUCTION_HINT = regex.compile(r"\s[\p{Lu}][\p{L}\-]+\s+[\p{Lu}][\p{L}\-]")
+
+
+def introductions(text: str) -> list[regex.Match[str]]:
+    """``list(INTRODUCTION_RE.finditer(text))``."""
+    if _INTRODUCTION_HINT.search(text) is None:
+        return []
+    return list(INTRODUCTION_RE.finditer(text))
+
+
 #: An acronym defined in brackets: "(OFWs)" (shared with the offtopic rules).
 ACRONYM_DEF_RE = regex.compile(r"\((\p{Lu}[\p{Lu}\p{N}&]{1,7})s?\)")
 #: Words that open a sentence continuing the text before it (English and German).
@@ -147,14 +167,14 @@ def _static(
         math.log1p(len(ws)),
         float(ends),
         float(3 <= nw <= 20 and not ends),  # as _is_headline
-        sum(w[:1].isupper() for w in split) / max(1, nw),
-        sum(map(str.isdigit, text)) / max(1, len(text)),
+        sum(map(str.isupper, map(itemgetter(0), split))) / max(1, nw),  # words are not empty
+        char_classes(text)[3] / max(1, len(text)),  # digits
         float(len(_SENT.findall(text))),
         float(bool(ws) and ws[0] in _CONTINUATION),
         float(any(q in text for q in '"“”«»')),
     )
     names = tuple(x for x in text_names(text) if x.casefold() not in stop)
-    intro = tuple(m.group(2).split()[-1] for m in INTRODUCTION_RE.finditer(text) if m.group(1) not in stop)
+    intro = tuple(m.group(2).split()[-1] for m in introductions(text) if m.group(1) not in stop)
     acronyms = tuple(m.group(1) for m in ACRONYM_DEF_RE.finditer(text))
     content = frozenset(w[:5] for w in ws if len(w) > 2 and w not in stop and not w.isdigit())
     return values, names, intro, acronyms, content
@@ -168,17 +188,22 @@ def teaser_features(texts: Sequence[str], stop: frozenset[str]) -> np.ndarray:
     static = [_static(t, stop) for t in texts]
     content = [st[4] for st in static]
     df: Counter[str] = Counter(chain.from_iterable(content))
+    # Content words of a single block (df == 1): sum(df[w] > 1 for w in c) == len(c - once).
+    once = {w for w, m in df.items() if m == 1}
     all_tokens: Counter[str] = Counter(chain.from_iterable(tokens(t) for t in texts))
     counts = [token_counts(t) for t in texts]
-
-    def share(mine: frozenset[str], other: frozenset[str]) -> float:
-        return sum(w in other for w in mine) / len(mine) if mine else 0.0
+    prefix: dict[str, list[int]] = {}
 
     def before(k: int, token: str) -> int:
-        """Occurrences of ``token`` in the blocks above block ``k``."""
-        return sum(c[token] for c in counts[:k])
+        """Occurrences of ``token`` in the blocks above block ``k`` (prefix sums per token asked)."""
+        if k == 0:
+            return 0
+        cum = prefix.get(token)
+        if cum is None:
+            cum = prefix[token] = list(accumulate(c[token] for c in counts))
+        return cum[k - 1]
 
-    coh: list[float] = [sum(df[w] > 1 for w in c) / len(c) if len(c) >= 3 else math.nan for c in content]
+    coh: list[float] = [len(c - once) / len(c) if len(c) >= 3 else math.nan for c in content]
     finite = sorted(c for c in coh if c == c)
     median = finite[len(finite) // 2] if finite else 0.0
     heads = []
@@ -188,17 +213,18 @@ def teaser_features(texts: Sequence[str], stop: frozenset[str]) -> np.ndarray:
         heads.append(values[2] == 1.0)
         own = counts[k]
         novel = sum(all_tokens[x] - own[x] <= 0 for x in names) / len(names) if names else 0.0
-        reintro = any(before(k, surname) >= 2 for surname in intro)
-        acronym = any(before(k, a) == 0 for a in acronyms)
+        reintro = bool(intro) and any(before(k, surname) >= 2 for surname in intro)
+        acronym = bool(acronyms) and any(before(k, a) == 0 for a in acronyms)
         ck = coh[k]
         rows.append(
             [
                 *values[:6],
                 ck,
                 ck / median if median and ck == ck else math.nan,
-                share(mine, content[k - 1]) if k > 0 and mine else np.nan,
-                share(mine, content[k + 1]) if k + 1 < n and mine else np.nan,
-                share(mine, title) if k > 0 and mine else np.nan,
+                # the share of `mine` found in the other block (as sum(w in other for w in mine))
+                len(mine & content[k - 1]) / len(mine) if k > 0 and mine else np.nan,
+                len(mine & content[k + 1]) / len(mine) if k + 1 < n and mine else np.nan,
+                len(mine & title) / len(mine) if k > 0 and mine else np.nan,
                 novel,
                 float(len(names)),
                 float(reintro),
