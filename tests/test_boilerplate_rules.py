@@ -183,6 +183,13 @@ def test_not_datelines(line):
         ("Have a news tip? Email us at tips@example.com", "fixed_phrase"),
         ("To regain access, please make sure that cookies and JavaScript are enabled.", "bot_check"),
         ("Please verify you are a human", "bot_check"),
+        ("Post Comments (Atom)", "fixed_phrase"),
+        ("Newer Post Older Post Home", "fixed_phrase"),
+        ("Next post: Another story", "fixed_phrase"),
+        ("« An earlier post | Main | A later post »", "previous_next"),
+        ("Posted by Dave Bradley at 8:56 AM", "posted_by_at"),
+        ("Posted by: jonathan at October 28, 2012 04:59 PM", "posted_by_at"),
+        ("Labels: politics, economy", "tags"),
     ],
 )
 def test_page_furniture_shapes(line, rule):
@@ -202,6 +209,8 @@ def test_page_furniture_shapes(line, rule):
         "Video footage showed the crowd moving towards the square.",
         "Search for the missing girl continues",
         "The robot vacuum was a hit with human testers, the company said.",
+        "Next article in the series will look at schools.",
+        "Posted by the mayor at the meeting on Monday",
         "Register now for the marathon on Sunday, organisers said.",
         "The minister (@jdoe on Twitter) said the plan would go ahead despite the criticism it drew.",
     ],

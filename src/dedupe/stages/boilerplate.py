@@ -180,7 +180,11 @@ PROMPT_FIXED = regex.compile(
     r"this\s+video\s+(?:can\s*not|cannot|can't)\s+be\s+played\b.*|your\s+browser\s+does\s+not\s+support\b.*|"
     r"loading\W*|advertisement\s*[-–—:]\s*scroll\s+to\s+continue\b.*|subscribe|sign\s+(?:in|up)|log\s*in|register|"
     r"menu|search|about\s+the\s+authors?|(?:have|got)\s+a\s+(?:news\s+)?(?:tip|story)\b.*|"
-    r"send\s+us\s+your\s+(?:story|stories|tips?|news|photos?)\b.*|contact\s+us\s+at\b.*)\s*$",
+    r"send\s+us\s+your\s+(?:story|stories|tips?|news|photos?)\b.*|contact\s+us\s+at\b.*|"
+    # Blog engines' furniture.
+    r"post\s+comments\s*\(atom\)|(?:(?:newer|older)\s+posts?\s*){1,2}(?:home)?|trackbacks?(?:\s+pings)?|"
+    r"trackback\s+url\b.*|permalink|(?:next|previous|prev)\s+(?:post|article|story|entry)(?:\s*[:»›→].*)?|"
+    r"like\s+this\s*:.*|reactions\s*:|no\s+comments\s*:?|email\s+this\b.*|digg\s+this\b.*|posted\s+in\s*:)\s*$",
     _F,
 )
 TRANSLATION = regex.compile(
@@ -284,9 +288,15 @@ RELATED_LABEL = regex.compile(
 #: Embedded social posts: the attribution line of a tweet ("— Jane Doe (@janedoe) March 3, 2024")
 #: and a post's picture link.
 SOCIAL_EMBED = regex.compile(r"^[—–-]\s*[^()]{1,60}\(@\w{1,30}\)\s*[^()]{0,40}$|\bpic\.twitter\.com/\w+", _F)
+#: Previous/next post links of a blog: "« Earlier title | Main | Later title »".
+PREV_NEXT = regex.compile(r"^\s*«[^«»]{0,200}\|\s*(?:main|home|index|start)\s*\|[^«»]{0,200}»?\s*$", _F)
+#: "Posted by NAME at 8:56 AM", "Posted by: name at October 28, 2012 04:59 PM": who and when.
+POSTED_BY = regex.compile(
+    r"^(?:posted|written|submitted|published)\s+by\s*:?\s*(?:\S{1,40}\s+){1,4}?(?:at|on|am|um|le|el)\s+", _F
+)
 #: Tag and category lists: "Tags: politics, budget", "Filed under: Politics", "Themen: ...".
 TAGS = regex.compile(
-    r"^(?:tags?|tagged(?:\s+with)?|topics?|related\s+topics|filed\s+under|categor(?:y|ies)|"
+    r"^(?:tags?|tagged(?:\s+with)?|labels|topics?|related\s+topics|filed\s+under|categor(?:y|ies)|"
     r"posted\s+in|keywords?|schlagw(?:ö|o)rte?|themen|mots[-\s]clés|sujets|etiquetas|temas|"
     r"argomenti|trefwoorden|onderwerpen)\s*:\s*\S.{0,200}$",
     _F,
@@ -444,6 +454,14 @@ def classify_line(line: str) -> tuple[str, str] | None:
             return "boilerplate.copyright", "copyright"
         if n <= 12 and BYLINE.match(line, timeout=REGEX_TIMEOUT):
             return "boilerplate.byline", "byline"
+        if n <= 16 and "«" in line and PREV_NEXT.match(line, timeout=REGEX_TIMEOUT):
+            return "boilerplate.navigation", "previous_next"
+        if n <= 16 and "by" in low:
+            m = POSTED_BY.match(line, timeout=REGEX_TIMEOUT)
+            if m is not None and not regex.search(
+                r"[\p{L}\p{N}]", _DATE_TOKEN.sub(" ", line[m.end() :], timeout=REGEX_TIMEOUT)
+            ):
+                return "boilerplate.byline", "posted_by_at"
         if n <= 20 and _has(low, _CREDIT_KEYWORDS) and REPORTING_CREDIT.match(line, timeout=REGEX_TIMEOUT):
             return "boilerplate.byline", "reporting_credit"
         if n <= 40 and ":" in line and TAGS.match(line, timeout=REGEX_TIMEOUT):
