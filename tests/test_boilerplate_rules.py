@@ -270,3 +270,33 @@ def test_salutations_and_numbered_sections_are_not_kickers(line):
     cfg = Config(stages=("boilerplate",), boilerplate=dedupe.config.BoilerplateConfig(quality=False))
     r = dedupe.clean(f"{_HEADLINE}\n{line}\n{_BODY}", config=cfg)
     assert all(d.kept for d in r.decisions)
+
+
+_STORY = [
+    "The council approved the budget on Monday after a long debate about costs and schools.",
+    "Residents welcomed the decision but asked for more details on the timetable for the works.",
+    "The mayor said work on the roads would begin in the spring and last for two years.",
+]
+
+
+@pytest.mark.parametrize(
+    ("line", "removed"),
+    [
+        ("Julia Beizer is The Post’s mobile projects editor.", True),
+        ("John Roe is a freelance journalist based in Madrid.", True),
+        ("John Smith is a reporter who saw the vote and said the debate was heated.", False),
+        ("Jane Doe is the new head of the schools department.", False),
+    ],
+)
+def test_author_bio_at_the_end(line, removed):
+    r = dedupe.clean("\n".join([_HEADLINE, *_STORY, line]))
+    last = r.decisions[-1]
+    assert (last.reason == "boilerplate.byline" and last.evidence["rule"] == "author_bio") is removed, last
+    assert all(d.kept for d in r.decisions[:-1])
+
+
+def test_author_bio_shape_inside_the_body_is_kept():
+    r = dedupe.clean(
+        "\n".join([_HEADLINE, "John Roe is a freelance journalist based in Madrid.", *_STORY, _BODY])
+    )
+    assert all(d.kept for d in r.decisions)

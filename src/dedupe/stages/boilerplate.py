@@ -184,7 +184,9 @@ PROMPT_FIXED = regex.compile(
     # Blog engines' furniture.
     r"post\s+comments\s*\(atom\)|(?:(?:newer|older)\s+posts?\s*){1,2}(?:home)?|trackbacks?(?:\s+pings)?|"
     r"trackback\s+url\b.*|permalink|(?:next|previous|prev)\s+(?:post|article|story|entry)(?:\s*[:»›→].*)?|"
-    r"like\s+this\s*:.*|reactions\s*:|no\s+comments\s*:?|email\s+this\b.*|digg\s+this\b.*|posted\s+in\s*:)\s*$",
+    r"like\s+this\s*:.*|reactions\s*:|no\s+comments\s*:?|email\s+this\b.*|digg\s+this\b.*|posted\s+in\s*:|"
+    # Pull-quote markers left by the page's layout.
+    r"[“\"]?\s*start\s+quote|end\s+quote\b.*)\s*$",
     _F,
 )
 TRANSLATION = regex.compile(
@@ -293,6 +295,14 @@ PREV_NEXT = regex.compile(r"^\s*«[^«»]{0,200}\|\s*(?:main|home|index|start)\s
 #: "Posted by NAME at 8:56 AM", "Posted by: name at October 28, 2012 04:59 PM": who and when.
 POSTED_BY = regex.compile(
     r"^(?:posted|written|submitted|published)\s+by\s*:?\s*(?:\S{1,40}\s+){1,4}?(?:at|on|am|um|le|el)\s+", _F
+)
+#: An author's bio line at the end of an article: "Jane Doe is The Post's mobile projects editor.",
+#: "John Roe is a freelance journalist based in Madrid." Judged only among the last blocks.
+AUTHOR_BIO = regex.compile(
+    r"^(?-i:\p{Lu})[\p{L}.'’\-]+(?:\s+(?-i:\p{Lu})[\p{L}.'’\-]+){1,3}\s+(?:is|was|has\s+been|writes|covers|reports)\b"
+    r"[^.!?]{0,120}?\b(?:editor|reporter|correspondent|writer|columnist|contributor|journalist|author|"
+    r"producer|blogger|critic|commentator|photographer|freelancer|intern)s?\b[^!?]{0,120}$",
+    _F_SIMPLE_CASE,
 )
 #: Tag and category lists: "Tags: politics, budget", "Filed under: Politics", "Themen: ...".
 TAGS = regex.compile(
@@ -565,6 +575,12 @@ def _is_label(text: str, max_words: int) -> bool:
 #: portal development pages 88 of 321 date lines removed anywhere were gold text.
 DATELINE_HEAD = 6
 DATELINE_TAIL = 2
+#: An author's bio is looked for among this many last blocks.
+AUTHOR_BIO_TAIL = 2
+AUTHOR_BIO_MIN_BLOCKS = 5
+#: A bio describes; a sentence with a relative clause or a reporting verb tells what happened
+#: ("John Smith is a reporter who saw the vote").
+_NARRATION = regex.compile(r"\b(?:who|which|that|when|said|says|told|saw|asked)\b", _F)
 
 
 @register("boilerplate")
@@ -593,6 +609,15 @@ class BoilerplateStage:
         if ctx.link_density and self.row_link_density is not None:
             self._link_rows(ctx, self.row_link_density)
         self._labels_above_headline(ctx)
+        for k in alive[-AUTHOR_BIO_TAIL:] if len(alive) >= AUTHOR_BIO_MIN_BLOCKS else ():
+            text = ctx.blocks[k].text
+            if (
+                ctx.decisions[k] is None
+                and len(text.split()) <= 40
+                and AUTHOR_BIO.match(text, timeout=REGEX_TIMEOUT)
+                and not _NARRATION.search(text, timeout=REGEX_TIMEOUT)
+            ):
+                ctx.remove(k, "boilerplate.byline", self.name, rule="author_bio")
         if self.quality is not None and not (ctx.from_html and not self.html_quality):
             self.quality.run(ctx)
 
