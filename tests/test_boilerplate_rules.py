@@ -190,6 +190,9 @@ def test_not_datelines(line):
         ("Posted by Dave Bradley at 8:56 AM", "posted_by_at"),
         ("Posted by: jonathan at October 28, 2012 04:59 PM", "posted_by_at"),
         ("Labels: politics, economy", "tags"),
+        ("Mehr erfahren", "fixed_phrase"),
+        ("Diese Nachricht empfehlen", "fixed_phrase"),
+        ("Recommend this article", "fixed_phrase"),
     ],
 )
 def test_page_furniture_shapes(line, rule):

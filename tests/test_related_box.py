@@ -79,3 +79,13 @@ def test_a_line_introducing_a_list_ends_the_box():
     assert by_text[BOX[0]].evidence.get("rule") == "related_box"
     assert by_text["Eight quotes about the fire:"].evidence.get("rule") != "related_box"
     assert by_text[BOX[1]].evidence.get("rule") != "related_box"
+
+
+def test_bulleted_links_under_a_links_label():
+    box = ["- Google-Themenspecial", "- News zu Internet-Themen", "- Firefox"]
+    r = _clean("Interessante Links", box)
+    by_text = {b.text: d for b, d in zip(r.blocks, r.decisions)}
+    assert all(by_text[h].evidence.get("rule") == "related_box" for h in box)
+    # The same bullets without the label are not this rule's.
+    r = _clean(None, box)
+    assert not any(d.evidence.get("rule") == "related_box" for d in r.decisions)

@@ -186,7 +186,11 @@ PROMPT_FIXED = regex.compile(
     r"trackback\s+url\b.*|permalink|(?:next|previous|prev)\s+(?:post|article|story|entry)(?:\s*[:»›→].*)?|"
     r"like\s+this\s*:.*|reactions\s*:|no\s+comments\s*:?|email\s+this\b.*|digg\s+this\b.*|posted\s+in\s*:|"
     # Pull-quote markers left by the page's layout.
-    r"[“\"]?\s*start\s+quote|end\s+quote\b.*)\s*$",
+    r"[“\"]?\s*start\s+quote|end\s+quote\b.*|"
+    # "Learn more" and "recommend this" links (German and English).
+    r"(?:hier\s+)?mehr\s+erfahren|erfahren\s+sie\s+(?:hier\s+)?mehr|erfahre\s+(?:hier\s+)?mehr|learn\s+more|"
+    r"(?:diese[nrs]?\s+)?(?:artikel|nachricht|beitrag|seite|meldung)\s+(?:empfehlen|teilen|drucken|versenden|merken)|"
+    r"(?:recommend|print|e-?mail|save)\s+this\s+(?:article|story|page|post))\s*$",
     _F,
 )
 TRANSLATION = regex.compile(
@@ -284,7 +288,7 @@ RELATED_LABEL = regex.compile(
     r"(?:dernières|autres)\s+(?:actualités|informations|articles|vidéos)|"
     r"(?:últimas|otras|más)\s+(?:noticias|artículos)|(?:ultime|altre)\s+(?:notizie|news)|"
     r"topics|categories|archives?|popular\s+posts|"
-    r"themen|kategorien|archiv)\s*:?\s*$",
+    r"themen|kategorien|archiv|(?:interessante|weiterführende|weitere|related|useful|external|more)\s+links|links)\s*:?\s*$",
     _F,
 )
 #: Embedded social posts: the attribution line of a tweet ("— Jane Doe (@janedoe) March 3, 2024")

@@ -121,6 +121,7 @@ def _is_headline(text: str) -> bool:
 
 _TRUNCATED = regex.compile(r"(?:\.\.\.|…)\s*$")
 _ARROW_END = regex.compile(r"[»›→]\s*$")
+_BULLET = regex.compile(r"^\s*[-–•·*»>]\s+\S")
 
 
 @lru_cache(maxsize=CACHE_SIZE)
@@ -134,6 +135,8 @@ def _is_box_item(text: str) -> bool:
         return True
     if 3 <= n <= MAX_HEADLINE_WORDS and _TRUNCATED.search(text):
         return True
+    if 2 <= n <= MAX_HEADLINE_WORDS and _BULLET.match(text) and not _ENDS_SENTENCE.search(text):
+        return True  # a bulleted link: "- Google-Themenspecial"
     return 1 <= n <= 6 and bool(_ARROW_END.search(text))
 
 
