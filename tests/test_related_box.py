@@ -46,6 +46,7 @@ def test_box_under_a_label_is_removed(label):
         assert d.evidence["label"] == ["doc", 1 + len(BODY)]
         assert d.evidence["box_size"] == len(BOX)
     assert by_text[TAIL].kept and all(by_text[b].kept for b in BODY)
+    assert not by_text[label].kept  # the label goes with its box (or was boilerplate already)
 
 
 def test_same_headlines_without_a_label_are_not_this_rule():
@@ -89,3 +90,9 @@ def test_bulleted_links_under_a_links_label():
     # The same bullets without the label are not this rule's.
     r = _clean(None, box)
     assert not any(d.evidence.get("rule") == "related_box" for d in r.decisions)
+
+
+def test_a_label_without_a_box_stays():
+    r = _clean("Topics", [])
+    by_text = {b.text: d for b, d in zip(r.blocks, r.decisions)}
+    assert by_text["Topics"].kept

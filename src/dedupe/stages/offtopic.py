@@ -200,12 +200,18 @@ class OfftopicStage:
                         break
                     run.append(j)
                 j += 1
+            if run:
+                # The box's label goes with it (the boilerplate stage may have taken it already).
+                ctx.remove(
+                    k, "offtopic.teaser", self.name, rule="related_box", part="label", box_size=len(run)
+                )
             for j in run:
                 ctx.remove(
                     j,
                     "offtopic.teaser",
                     self.name,
                     rule="related_box",
+                    part="item",
                     label=[ctx.doc_id, ctx.blocks[k].index],
                     label_text=ctx.blocks[k].text.strip(),
                     box_size=len(run),
