@@ -348,6 +348,13 @@ def test_hostile_ids_never_escape_the_output_dir(tmp_path):
 # -- 3. atomic output: SIGKILL, SIGINT, SIGTERM ---------------------------------------------------
 
 
+def _default_sigint() -> None:
+    # A test runner started in the background (nohup, `cmd &` in a script) has SIGINT ignored,
+    # and a child inherits that: Python then keeps it ignored, as a background job should. The
+    # CLI under test gets the default disposition, as from an interactive shell.
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def _cli(*args: str, **kw: object) -> subprocess.Popen[bytes]:
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
     return subprocess.Popen(
@@ -355,6 +362,7 @@ def _cli(*args: str, **kw: object) -> subprocess.Popen[bytes]:
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         env=env,
+        preexec_fn=_default_sigint,
         **kw,  # type: ignore[call-overload]
     )
 
