@@ -97,7 +97,7 @@ def introductions(text: str) -> list[regex.Match[str]]:
     return list(INTRODUCTION_RE.finditer(text))
 
 
-#: An acronym defined in brackets: "(OFWs)" (shared with the offtopic rules).
+#: An acronym defined in brackets: "(NGOs)", "(IMF)" (shared with the offtopic rules).
 ACRONYM_DEF_RE = regex.compile(r"\((\p{Lu}[\p{Lu}\p{N}&]{1,7})s?\)")
 #: Words that open a sentence continuing the text before it (English and German).
 _CONTINUATION = frozenset(
