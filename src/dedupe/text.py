@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import unicodedata
 from collections import Counter
+from collections.abc import Sequence
 from functools import lru_cache
 
 import regex
@@ -178,3 +179,16 @@ def char_classes(text: str) -> tuple[int, int, int, int, int]:
         digit += sum(map(str.isdigit, rest))
         upper += sum(map(str.isupper, rest))
     return alpha, alnum, space, digit, upper
+
+
+def content_stems(ws: Sequence[str], stop: frozenset[str]) -> frozenset[str]:
+    """Content words of a block (longer than two letters, not stopwords, not numbers), cut to five
+    letters so that inflections meet ("approves"/"approved"): the vocabulary the coherence signals
+    of the offtopic stage, the teaser model and the title guard compare."""
+    return frozenset(w[:5] for w in ws if len(w) > 2 and w not in stop and not w.isdigit())
+
+
+@lru_cache(maxsize=CACHE_SIZE)
+def content_of(text: str, stop: frozenset[str]) -> frozenset[str]:
+    """:func:`content_stems` of a text's words (remembered)."""
+    return content_stems(words(text), stop)

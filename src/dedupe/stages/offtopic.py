@@ -27,7 +27,7 @@ from itertools import chain
 import regex
 
 from ..config import Config
-from ..text import CACHE_SIZE, names, raw_tokens, token_counts, tokens, words
+from ..text import CACHE_SIZE, content_of, names, raw_tokens, token_counts, tokens
 from . import Context, register
 from .boilerplate import RELATED_LABEL
 from .teaser import ACRONYM_DEF_RE, introductions, learned_teasers
@@ -81,15 +81,6 @@ def _r(x: float | None) -> float | None:
     return None if x is None else round(x, 3)
 
 
-def _stem(w: str) -> str:
-    return w[:5] if len(w) > 5 else w
-
-
-def _content(ws: list[str], stop: frozenset[str]) -> set[str]:
-    # w[:5] is _stem(w) (a slice past the end is the whole word), without a call per word
-    return {w[:5] for w in ws if len(w) > 2 and w not in stop and not w.isdigit()}
-
-
 def _names(text: str) -> list[str]:
     """Capitalised tokens that are not the first word of a sentence."""
     return list(names(text))
@@ -99,9 +90,7 @@ def _names(text: str) -> list[str]:
 # Counters returned are shared: callers only read them.
 
 
-@lru_cache(maxsize=CACHE_SIZE)
-def _content_of(text: str, stop: frozenset[str]) -> frozenset[str]:
-    return frozenset(_content(words(text), stop))
+_content_of = content_of
 
 
 _tokens_of = token_counts  # tokens with typographic apostrophes unified (headline-and-blurb rule)

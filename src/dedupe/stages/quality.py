@@ -31,7 +31,7 @@ import numpy as np
 import regex
 
 from ..config import BoilerplateConfig
-from ..text import char_classes, words
+from ..text import char_classes, content_of, words
 from . import Context
 
 __all__ = ["FEATURE_NAMES", "QualityModel", "QualityPass", "document_features"]
@@ -149,10 +149,6 @@ TITLE_MIN_SHARE = 0.5
 TITLE_MAX_WORDS = 25
 
 
-def _content(ws: list[str], stop: frozenset[str]) -> set[str]:
-    return {w for w in ws if len(w) > 2 and w not in stop and not w.isdigit()}
-
-
 def _titles(ctx: Context, x: np.ndarray) -> dict[int, tuple[int, float]]:
     """Headline-shaped blocks above the first prose block that announce it: ``{k: (shared, share)}``."""
     alive = ctx.alive()
@@ -160,10 +156,10 @@ def _titles(ctx: Context, x: np.ndarray) -> dict[int, tuple[int, float]]:
     if body is None:
         return {}
     stop = ctx.stopwords
-    prose = set()
+    prose: set[str] = set()
     for k in alive:
         if k >= body and _is_prose(x[k], ctx.words(k)):
-            prose |= _content(ctx.words(k), stop)
+            prose |= content_of(ctx.blocks[k].text, stop)
     out = {}
     for k in alive:
         if k >= body:
@@ -173,7 +169,7 @@ def _titles(ctx: Context, x: np.ndarray) -> dict[int, tuple[int, float]]:
         # A headline: a few words, no table cells, not a sentence or a label introducing a list.
         if not 3 <= len(ws) <= TITLE_MAX_WORDS or "|" in text or text[-1:] in ".:":
             continue
-        mine = _content(ws, stop)
+        mine = content_of(ctx.blocks[k].text, stop)
         shared = len(mine & prose)
         if mine and shared >= TITLE_MIN_SHARED and shared / len(mine) >= TITLE_MIN_SHARE:
             out[k] = (shared, shared / len(mine))

@@ -32,7 +32,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import regex
 
-from ..text import char_classes, token_counts, tokens, words
+from ..text import char_classes, content_stems, token_counts, tokens, words
 from ..text import names as text_names
 from .quality import QualityModel
 
@@ -176,7 +176,7 @@ def _static(
     names = tuple(x for x in text_names(text) if x.casefold() not in stop)
     intro = tuple(m.group(2).split()[-1] for m in introductions(text) if m.group(1) not in stop)
     acronyms = tuple(m.group(1) for m in ACRONYM_DEF_RE.finditer(text))
-    content = frozenset(w[:5] for w in ws if len(w) > 2 and w not in stop and not w.isdigit())
+    content = content_stems(ws, stop)
     return values, names, intro, acronyms, content
 
 
