@@ -22,7 +22,7 @@ import dedupe
 from dedupe import pipeline
 from dedupe.cli import main
 from dedupe.model import Document
-from dedupe.pipeline import Cleaner
+from dedupe.pipeline import Cleaner, TimeBudgetExceeded
 
 GOOD = "A headline for the story\n2 min read\nThe council agreed the budget on Monday evening after a long debate."
 WORDS = ["council", "budget", "river", "school", "minister", "report", "market", "election", "court", "water"]
@@ -203,6 +203,22 @@ class _Stuck:
             pass
 
 
+class _SwallowsOnce:
+    """A stage whose first timer exception is lost (as one raised inside a garbage-collector
+    callback is), then stuck."""
+
+    name = "swallows_once"
+
+    def run(self, ctx: object) -> None:
+        try:
+            while True:
+                pass
+        except TimeBudgetExceeded:
+            pass
+        while True:
+            pass
+
+
 class _Boom:
     name = "boom"
 
@@ -220,6 +236,16 @@ def test_time_budget_passes_a_stuck_document_through_unchanged():
     assert res.text == "First paragraph of the document.\n\nSecond paragraph of the document."
     assert res.notes["error"].startswith("time_budget_exceeded")
     assert all(d.kept for d in res.decisions)
+
+
+def test_time_budget_alarm_repeats_when_the_first_is_lost():
+    cleaner = Cleaner(time_budget=0.3)
+    cleaner._local = [_SwallowsOnce()]  # type: ignore[list-item]
+    t0 = time.monotonic()
+    res = cleaner.clean("First paragraph of the document.\n\nSecond paragraph of the document.")
+    assert time.monotonic() - t0 < 3
+    assert res.notes["error"].startswith("time_budget_exceeded")
+    assert signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0)  # disarmed afterwards
 
 
 def test_time_budget_in_corpus_phase_keeps_local_result_and_skips_indexing():

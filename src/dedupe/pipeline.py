@@ -39,6 +39,10 @@ class TimeBudgetExceeded(BaseException):
     """
 
 
+#: Seconds between repeated alarms once a document is past its time budget.
+ALARM_REPEAT = 0.05
+
+
 class _Budget:
     """A per-document deadline, enforced two ways.
 
@@ -74,7 +78,10 @@ class _Budget:
                     raise TimeBudgetExceeded("timer")
 
             previous = signal.signal(signal.SIGALRM, on_alarm)
-            signal.setitimer(signal.ITIMER_REAL, self.seconds)
+            # Past the deadline the alarm repeats: an exception raised while a garbage-collector
+            # callback or a __del__ runs is printed and dropped by Python, and a one-shot alarm
+            # would then be lost for good.
+            signal.setitimer(signal.ITIMER_REAL, self.seconds, ALARM_REPEAT)
         try:
             yield
         finally:
