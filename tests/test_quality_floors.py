@@ -25,7 +25,11 @@ pytestmark = pytest.mark.skipif(not (SHARED_DATA / "portal").is_dir(), reason=".
 @pytest.fixture(scope="module")
 def figures() -> dict[str, float]:
     res = quality.run(
-        ["portal", "dragnet", "lines"], FLOORS["limit"], SHARED_DATA, systems=["dedupe", "trafilatura"]
+        ["portal", "dragnet", "lines"],
+        FLOORS["limit"],
+        SHARED_DATA,
+        systems=["dedupe", "trafilatura"],
+        lines_splits=FLOORS["lines_splits"],
     )
     out: dict[str, float] = {}
     for name in ("portal", "dragnet"):
