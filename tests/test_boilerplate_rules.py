@@ -28,6 +28,9 @@ from dedupe.stages.boilerplate import classify_line
         ("« Previous | Next »", "boilerplate.navigation"),
         ("Nächste Seite »", "boilerplate.navigation"),
         ("Show All »", "boilerplate.navigation"),
+        ("News | Sport | Weather | Contact", "boilerplate.navigation"),
+        ("Privacy • Advertising • Contact • Terms", "boilerplate.navigation"),
+        ("Kontakt | Impressum | Datenschutz | AGB", "boilerplate.navigation"),
         ("Leave a Reply", "boilerplate.prompt"),
         ("Comments are closed.", "boilerplate.prompt"),
         ("Tell us what you think in the comments below.", "boilerplate.prompt"),
@@ -61,6 +64,10 @@ def test_boilerplate_shapes(line, reason):
         "Related research has found the same effect in three other countries.",
         "Page 3",
         "The next page of the report shows the costs.",
+        "Politics | Business | Tech",  # three items: a kicker or a title's tail
+        "| Party | Seats | Votes | Share |",  # a table row
+        "He said: yes | no | maybe | later",
+        "The first chapter of the book | The second part | The end | An index of all",
         "Next year the council will vote again on the plan.",
         "The photographer, © notwithstanding, shared the picture with the museum and the city.",
         "You may also be interested in the history of the harbour, which dates back to 1620 and "
@@ -303,3 +310,20 @@ def test_author_bio_shape_inside_the_body_is_kept():
         "\n".join([_HEADLINE, "John Roe is a freelance journalist based in Madrid.", *_STORY, _BODY])
     )
     assert all(d.kept for d in r.decisions)
+
+
+@pytest.mark.parametrize("entries", [1, 2])
+def test_labels_are_headings_when_the_body_repeats_them(entries):
+    """A body of entries each headed by a short label (questions by subject, posts, products)
+    heads its first entry the same way: the short line on top is then a heading, not the site's
+    section label. Boundary: HEADED_ENTRIES further headed entries."""
+    assert bp.HEADED_ENTRIES == 2
+    cfg = Config(stages=("boilerplate",), boilerplate=dedupe.config.BoilerplateConfig(quality=False))
+    subjects = ["Chemistry", "Algebra", "Geography"][:entries]
+    body = "\n".join(
+        f"{s}\nWhat volume of the solution is needed here, and how would you solve it" for s in subjects
+    )
+    r = dedupe.clean(f"Physics\n{_HEADLINE}\n{_BODY}\n{body}", config=cfg)
+    assert (r.decisions[0].reason == "boilerplate.section_label") is (entries < bp.HEADED_ENTRIES)
+    # The later headings are left alone either way.
+    assert all(d.kept for d in r.decisions[1:])

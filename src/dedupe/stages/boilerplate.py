@@ -26,6 +26,7 @@ Observations:
 from __future__ import annotations
 
 from functools import lru_cache
+from itertools import pairwise
 
 import regex
 
@@ -296,6 +297,12 @@ RELATED_LABEL = regex.compile(
 SOCIAL_EMBED = regex.compile(r"^[—–-]\s*[^()]{1,60}\(@\w{1,30}\)\s*[^()]{0,40}$|\bpic\.twitter\.com/\w+", _F)
 #: Previous/next post links of a blog: "« Earlier title | Main | Later title »".
 PREV_NEXT = regex.compile(r"^\s*«[^«»]{0,200}\|\s*(?:main|home|index|start)\s*\|[^«»]{0,200}»?\s*$", _F)
+#: A menu written on one line: four or more items of one to three words, separated by "|", "·" or
+#: "•" ("News | Sport | Weather | Contact", "Privacy • Terms • Cookies"). A trafilatura table row
+#: starts and ends with "|" and is not one; an item holding sentence punctuation is text.
+MENU = regex.compile(
+    r"^\s*(?:[^\s|·•.!?:;,]+(?:\s[^\s|·•.!?:;,]+){0,2})(?:\s+[|·•]\s+[^\s|·•.!?:;,]+(?:\s[^\s|·•.!?:;,]+){0,2}){3,}\s*$"
+)
 #: "Posted by NAME at 8:56 AM", "Posted by: name at October 28, 2012 04:59 PM": who and when.
 POSTED_BY = regex.compile(
     r"^(?:posted|written|submitted|published)\s+by\s*:?\s*(?:\S{1,40}\s+){1,4}?(?:at|on|am|um|le|el)\s+", _F
@@ -482,6 +489,12 @@ def classify_line(line: str) -> tuple[str, str] | None:
             return "boilerplate.links", "tags"
         if n <= 16 and BREADCRUMB.match(line, timeout=REGEX_TIMEOUT):
             return "boilerplate.navigation", "breadcrumb"
+        if (
+            n <= 40
+            and ("|" in line or "·" in line or "•" in line)
+            and MENU.match(line, timeout=REGEX_TIMEOUT)
+        ):
+            return "boilerplate.navigation", "menu"
         if n <= 12 and _may_be_credit(low) and CREDIT_ONLY.match(line, timeout=REGEX_TIMEOUT):
             return "boilerplate.caption", "credit_only"
         if n <= 40 and REPUBLISHED.match(line, timeout=REGEX_TIMEOUT):
@@ -574,6 +587,11 @@ def _is_label(text: str, max_words: int) -> bool:
     return sum(w[:1].isupper() for w in ws) >= max(1, len(ws) - 1)
 
 
+#: Labels above the headline are the document's own headings, not the site's section labels, when
+#: at least this many further short labels each head a longer block in the body.
+HEADED_ENTRIES = 2
+
+
 #: A standalone date is a dateline only among the first or last blocks of a document (under the
 #: headline, or an "Updated: ..." footer). Further in, dates head posts and list entries: on the
 #: portal development pages 88 of 321 date lines removed anywhere were gold text.
@@ -647,10 +665,22 @@ class BoilerplateStage:
         document that is all short lines (a list, a table) has no headline and loses nothing here.
         """
         alive = ctx.alive()
-        head = next((k for k in alive if len(ctx.blocks[k].text.split()) > self.cfg.max_label_words), None)
+        most = self.cfg.max_label_words
+        head = next((k for k in alive if len(ctx.blocks[k].text.split()) > most), None)
         if head is None or _FULL_STOP_END.search(ctx.blocks[head].text.rstrip("\"”’'»)")):
             # No headline, or the first long line is a sentence: the short line above it is the
             # title itself, not a label.
+            return
+        # A body where short labels head entries again and again (a list of posts, questions or
+        # products, each under its own heading) gives its first entries the same heading: the
+        # short line on top is the first of them, not the site's section label.
+        entries = [k for k in alive if k > head]
+        headed = sum(
+            1
+            for k, nxt in pairwise(entries)
+            if _is_label(ctx.blocks[k].text, most) and len(ctx.blocks[nxt].text.split()) > most
+        )
+        if headed >= HEADED_ENTRIES:
             return
         for k in alive:
             if k >= head:
