@@ -16,6 +16,9 @@ Sets (see ``<data>/README.md``; the data live outside the repository, in ``../sh
     with default options) and ``justext`` (non-boilerplate paragraphs, stoplist from ``<html lang>``, else
     English). When dedupe runs, the row ``dedupe:source`` scores the text dedupe extracted *before* its
     cleaning stages (``CleanResult.source``), so the difference between the two rows is what cleaning did.
+    The row ``dedupe:plain`` cleans that extracted text as *plain text* (``dedupe.clean``): the setting of
+    a pipeline that receives text someone else extracted, where the HTML hints are gone and the learned
+    line-quality model runs. It is the development proxy for scraped news text.
     ``--trafilatura-variants`` adds rows for other trafilatura settings.
 
 ``lines``
@@ -302,6 +305,8 @@ def eval_html_set(
     rows: dict[str, dict[str, Any]] = {s: _new_sys() for s in systems}
     if "dedupe" in funcs:
         rows["dedupe:source"] = _new_sys()
+        rows["dedupe:plain"] = _new_sys()
+        clean_plain = import_dedupe().clean
     reasons: Counter[str] = Counter()
     reasons_lost: Counter[str] = Counter()
     per_doc: list[dict[str, Any]] = []
@@ -329,6 +334,19 @@ def eval_html_set(
                 src_row["pairs"].append((src_score.precision, src_score.recall))
                 src_row["docs"][doc_id] = src_score.f1
                 src_row["empty"] += not tokenise(source)
+                plain_row = rows["dedupe:plain"]
+                t1 = time.perf_counter()
+                try:
+                    plain = clean_plain(source).text if source else ""
+                except Exception as exc:
+                    plain = ""
+                    plain_row["errors"] += 1
+                    warn(f"{name}/{doc_id}: dedupe (plain) raised {type(exc).__name__}: {exc}")
+                plain_row["seconds"] += dt + time.perf_counter() - t1
+                plain_score = ngram_prf(plain, gold, N)
+                plain_row["pairs"].append((plain_score.precision, plain_score.recall))
+                plain_row["docs"][doc_id] = plain_score.f1
+                plain_row["empty"] += not tokenise(plain)
                 if out is not None:
                     lost = lost_blocks(out, gold)
                     for i, d in enumerate(out.decisions):

@@ -12,6 +12,7 @@ import pytest
 
 import dedupe
 from dedupe import BoilerplateConfig, Config, CorpusConfig, DuplicateConfig, OfftopicConfig
+from dedupe.stages.quality import PROSE_LONG_WORDS
 
 EPS = 1e-6
 
@@ -206,3 +207,23 @@ def test_numbered_item_boundary(monkeypatch):
         assert len(b.split()) == length
         res = dedupe.clean(_doc(a, *FILLER, b), config=cfg)
         assert (not res.decisions[3].kept) is removed, (length, res.decisions[3])
+
+
+@pytest.mark.parametrize("n_words", [PROSE_LONG_WORDS - 1, PROSE_LONG_WORDS])
+def test_long_prose_is_never_the_models_whatever_its_ending(n_words):
+    """A block of PROSE_LONG_WORDS words or more with a prose share of function words is kept by
+    the model even when it does not end like a sentence (an article held in one table cell)."""
+    words = ("the council said that it would vote on the plan for the harbour and the roads " * 10).split()
+    block = " ".join(words[: n_words - 1]) + " | Comments |  |"  # n_words words in all
+    text = _doc(ORIGINAL, block, *FILLER)
+    cfg = Config(stages=("boilerplate",), boilerplate=BoilerplateConfig(quality_threshold=0.0))
+    d = dedupe.clean(text, config=cfg).decisions[1]
+    assert d.kept is (n_words >= PROSE_LONG_WORDS), d
+
+
+@pytest.mark.parametrize(("row", "kept"), [("| The council approved the plan on Monday after a long debate. |  |", True),
+                                           ("| The council approved the plan on Monday after a long debate |  |", False)])  # fmt: skip
+def test_table_row_is_judged_by_its_last_cell(row, kept):
+    text = _doc(ORIGINAL, row, *FILLER)
+    cfg = Config(stages=("boilerplate",), boilerplate=BoilerplateConfig(quality_threshold=0.0))
+    assert dedupe.clean(text, config=cfg).decisions[1].kept is kept
