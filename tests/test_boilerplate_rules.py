@@ -31,6 +31,19 @@ from dedupe.stages.boilerplate import classify_line
         ("News | Sport | Weather | Contact", "boilerplate.navigation"),
         ("Privacy • Advertising • Contact • Terms", "boilerplate.navigation"),
         ("Kontakt | Impressum | Datenschutz | AGB", "boilerplate.navigation"),
+        ("Posted in History, Football | Leave a comment", "boilerplate.links"),
+        ("Veröffentlicht unter Allgemein, Termine |", "boilerplate.links"),
+        ("Pingback: Ten ideas for the weekend - Example Blog", "boilerplate.links"),
+        ("- 3 Kommentare", "boilerplate.prompt"),
+        ("12 commentaires", "boilerplate.prompt"),
+        ("Direkt zum Inhalt springen", "boilerplate.prompt"),
+        (
+            "Diese Webseite verwendet Cookies, die für die Funktion der Seite nötig sind.",
+            "boilerplate.prompt",
+        ),
+        ("Hier können Sie Ihre Cookie-Einstellungen verwalten.", "boilerplate.prompt"),
+        ("Ich akzeptiere die Verarbeitung meiner personenbezogenen Daten für Werbung.", "boilerplate.prompt"),
+        ("I agree to the Terms of Use and the Privacy Policy", "boilerplate.prompt"),
         ("Leave a Reply", "boilerplate.prompt"),
         ("Comments are closed.", "boilerplate.prompt"),
         ("Tell us what you think in the comments below.", "boilerplate.prompt"),
@@ -65,6 +78,9 @@ def test_boilerplate_shapes(line, reason):
         "Page 3",
         "The next page of the report shows the costs.",
         "Politics | Business | Tech",  # three items: a kicker or a title's tail
+        "Posted in 2012, the video drew millions of viewers.",
+        "I agree that the plan was good and that the data supports it.",
+        "Ich akzeptiere das Ergebnis der Wahl.",
         "| Party | Seats | Votes | Share |",  # a table row
         "He said: yes | no | maybe | later",
         "The first chapter of the book | The second part | The end | An index of all",
@@ -327,3 +343,22 @@ def test_labels_are_headings_when_the_body_repeats_them(entries):
     assert (r.decisions[0].reason == "boilerplate.section_label") is (entries < bp.HEADED_ENTRIES)
     # The later headings are left alone either way.
     assert all(d.kept for d in r.decisions[1:])
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Posted in Politics, Sport",
+        "Filed under Politics, Sport",
+        "Veröffentlicht in Politik, Sport",
+        "Abgelegt unter Politik, Sport",
+        "Publié dans Politique, Sport",
+        "Classé dans Politique, Sport",
+        "Publicado en Política, Deportes",
+        "Pubblicato in Politica, Sport",
+    ],
+)
+def test_posted_in_every_language_passes_its_prefilter(line):
+    """The prefilter (_POSTED_IN_STARTS) is written by hand beside the pattern: every alternative
+    of the pattern must get through it."""
+    assert classify_line(line) == ("boilerplate.links", "posted_in")

@@ -167,7 +167,10 @@ PROMPT_FIXED = regex.compile(
     r"audio\s+version\s+of\s+this\s+(?:article|story)|copy\s+(?:the\s+)?link|partner\s+content|"
     r"paid\s+(?:post|content)|more\s+stories|more\s+from\s+[\p{L}\s'’&.]{1,40}|don'?t\s+miss|"
     r"(?:watch|listen)\s+live|video\s*:.*|(?:show|view|hide|load|see\s+all)\s+(?:\d+\s+)?comments?|"
-    r"\d+\s+comments?|log\s+in\s+to\s+(?:comment|reply)\b.*|be\s+the\s+first\s+to\s+comment\b.*|"
+    r"(?:[-–•]\s*)?\d+\s+(?:comments?|kommentare?|commentaires?|comentarios?|commenti|reacties|replies|antworten)|"
+    r"log\s+in\s+to\s+(?:comment|reply)\b.*|be\s+the\s+first\s+to\s+comment\b.*|"
+    r"(?:direkt\s+)?zum\s+(?:haupt)?inhalt(?:\s+springen)?|aller\s+au\s+contenu(?:\s+principal)?|"
+    r"saltar\s+al\s+contenido(?:\s+principal)?|vai\s+al\s+contenuto(?:\s+principale)?|"
     r"terms\s+(?:of\s+(?:use|service)|and\s+conditions)|privacy\s+(?:policy|notice|settings)|"
     r"cookie\s+(?:policy|settings|preferences)|accept\s+(?:all\s+)?cookies|manage\s+cookies|"
     r"enlarge\s+this\s+image|toggle\s+caption|hide\s+caption|view\s+(?:full\s+)?gallery|"
@@ -322,6 +325,36 @@ TAGS = regex.compile(
     r"argomenti|trefwoorden|onderwerpen)\s*:\s*\S.{0,200}$",
     _F,
 )
+#: A blog post's categories without a colon: "Posted in Football, History | Leave a comment",
+#: "Veröffentlicht unter Allgemein, Termine |". A sentence ("Posted in 2012, the video ...") ends
+#: with a full stop and is left alone.
+POSTED_IN = regex.compile(
+    r"^(?:posted\s+in|filed\s+under|veröffentlicht\s+(?:unter|in)|abgelegt\s+unter|publié\s+dans|"
+    r"classé\s+dans|publicado\s+en|pubblicato\s+in)\s+[^.!?]{1,200}$",
+    _F,
+)
+#: Pingbacks and trackbacks listed under a blog post.
+PINGBACK = regex.compile(r"^(?:pingback|trackback)\s*:", _F)
+#: A consent checkbox: "I agree to the processing of my personal data ...", "Ich akzeptiere die
+#: Verarbeitung meiner personenbezogenen Daten ...".
+CONSENT = regex.compile(
+    r"^(?:ich\s+(?:akzeptiere|stimme|willige)|i\s+(?:agree|accept|consent)|j[’']accepte|acepto|accetto)\b"
+    r".{0,300}\b(?:verarbeitung|speicherung|processing|storage|traitement|tratamiento|trattamento|datenschutz\w*|"
+    r"privacy\s+(?:policy|notice|statement)|terms\s+(?:of|and)|agb|nutzungsbedingungen|newsletter|cookies|"
+    r"conditions\s+(?:générales|d[’']utilisation))\b",
+    _F,
+)
+_POSTED_IN_STARTS = (
+    "posted",
+    "filed",
+    "veröffentlicht",
+    "abgelegt",
+    "publié",
+    "classé",
+    "publicado",
+    "pubblicato",
+)
+_CONSENT_STARTS = ("ich ", "i ", "j'", "j’", "acepto", "accetto")
 #: Breadcrumbs: "Home » News » Politics", "Startseite > Politik", "Accueil / International".
 BREADCRUMB = regex.compile(
     r"^(?:home|start(?:seite)?|accueil|inicio|portada|home\s*page|главная)\s*"
@@ -370,7 +403,9 @@ _BOT_WORDS = ("javascript", "robot", "roboter", "human", "captcha", "denied")
 #: Cookie banners.
 COOKIES = regex.compile(
     r"\b(?:we|this\s+(?:site|website))\s+uses?\s+cookies\b|\bby\s+(?:continuing|using)\b.{0,60}\bcookies\b|"
-    r"\bwir\s+verwenden\s+cookies\b|\bnous\s+utilisons\s+des\s+cookies\b|\butilizamos\s+cookies\b",
+    r"\bwir\s+verwenden\s+cookies\b|\bnous\s+utilisons\s+des\s+cookies\b|\butilizamos\s+cookies\b|"
+    r"\b(?:webseite|website|seite|site)\s+(?:verwendet|nutzt|benutzt|utilise|utiliza|usa|gebruikt)\s+(?:\w+\s+)?cookies\b|"
+    r"\bcookie-?(?:einstellungen|richtlinie|hinweis|settings|preferences|policy)\b",
     _F,
 )
 
@@ -487,6 +522,13 @@ def classify_line(line: str) -> tuple[str, str] | None:
             return "boilerplate.byline", "reporting_credit"
         if n <= 40 and ":" in line and TAGS.match(line, timeout=REGEX_TIMEOUT):
             return "boilerplate.links", "tags"
+        head = low.lstrip()
+        if n <= 40 and head.startswith(_POSTED_IN_STARTS) and POSTED_IN.match(line, timeout=REGEX_TIMEOUT):
+            return "boilerplate.links", "posted_in"
+        if head.startswith(("pingback", "trackback")) and PINGBACK.match(line, timeout=REGEX_TIMEOUT):
+            return "boilerplate.links", "pingback"
+        if n <= 80 and head.startswith(_CONSENT_STARTS) and CONSENT.match(line, timeout=REGEX_TIMEOUT):
+            return "boilerplate.prompt", "consent"
         if n <= 16 and BREADCRUMB.match(line, timeout=REGEX_TIMEOUT):
             return "boilerplate.navigation", "breadcrumb"
         if (
