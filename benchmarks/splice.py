@@ -181,12 +181,12 @@ def _blurb(paras: list[str], rng: random.Random) -> str | None:
     return None
 
 
-def load_articles(data: Path) -> list[tuple[str, list[str]]]:
+def load_articles(data: Path, sets: Sequence[str] = ("dragnet", "portal")) -> list[tuple[str, list[str]]]:
     sys.path.insert(0, str(data))
     from load import iter_set  # type: ignore[import-not-found]
 
     out = []
-    for name in ("dragnet", "portal"):
+    for name in sets:
         for rec in iter_set(name):
             if name == "portal" and not rec["id"].startswith("CleanPortalEval/"):
                 continue  # general web pages (forums, shops): not articles
@@ -225,9 +225,12 @@ def _most_similar(vecs: list[dict[str, float]], i: int) -> int:
     return best_j
 
 
-def generate(data: Path = DEFAULT_DATA, variants: int = 1) -> Iterator[Spliced]:
-    """The spliced articles; ``variants`` > 1 makes more per article (other seeds), for training."""
-    articles = load_articles(data)
+def generate(
+    data: Path = DEFAULT_DATA, variants: int = 1, sets: Sequence[str] = ("dragnet", "portal")
+) -> Iterator[Spliced]:
+    """The spliced articles; ``variants`` > 1 makes more per article (other seeds), for training.
+    ``sets`` chooses the development sets the articles (and the teasers spliced in) come from."""
+    articles = load_articles(data, sets)
     vecs = _vectors(articles)
     for v in range(variants):
         yield from _generate(articles, vecs, v)

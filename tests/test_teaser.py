@@ -9,7 +9,7 @@ import pytest
 
 import dedupe
 from dedupe.config import Config, ConfigError, OfftopicConfig
-from dedupe.stages.teaser import TEASER_FEATURES, teaser_features
+from dedupe.stages.teaser import MIN_BLOCKS, TEASER_FEATURES, teaser_features
 
 ARTICLE = """City council approves new budget for road repairs
 
@@ -81,9 +81,14 @@ def test_bad_threshold_is_a_config_error(bad):
         OfftopicConfig(model_threshold=bad)
 
 
-def test_short_documents_are_not_judged():
-    text = "\n\n".join([*ARTICLE.split("\n\n")[:2], "\n".join(BOX)])
-    assert all(ev.get("rule") != "teaser_model" for ev in _removed(dedupe.clean(text)).values())
+@pytest.mark.parametrize("paragraphs", [1, 2])
+def test_short_documents_are_not_judged(paragraphs):
+    """Below MIN_BLOCKS blocks there is no body to be foreign to: even a threshold of 0 removes
+    nothing. Boundary: the title, ``paragraphs - 1`` paragraphs and the three headlines."""
+    text = "\n\n".join([*ARTICLE.split("\n\n")[:paragraphs], "\n".join(BOX)])
+    cleaner = dedupe.Cleaner(Config(offtopic=OfftopicConfig(model_threshold=0.0)))
+    judged = any(ev.get("rule") == "teaser_model" for ev in _removed(cleaner.clean(text)).values())
+    assert judged is (paragraphs + len(BOX) >= MIN_BLOCKS)
 
 
 def test_features_have_one_row_per_block_and_fixed_width():

@@ -68,8 +68,9 @@ OFFTOPIC_COHERENCE = 0.08
 #: Score at or above which a block is an off-topic insertion (sum of signal weights).
 OFFTOPIC_SCORE = 1.0
 #: Probability at or above which the learned teaser model removes a block. Held-out spliced
-#: articles (training/train_offtopic.py): see the note there for the trade-off at each value.
-OFFTOPIC_MODEL_THRESHOLD = 0.8
+#: articles (training/train_offtopic.py): see the note there for the trade-off at each value; the
+#: model is trained on news pages only and sure of itself, hence a high value.
+OFFTOPIC_MODEL_THRESHOLD = 0.98
 
 # -- paragraph quality (learned; see dedupe.stages.quality and training/train_quality.py) ------------
 #: Probability of "page furniture" at or above which the quality model removes a line. High on

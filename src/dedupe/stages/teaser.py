@@ -13,7 +13,8 @@ box of bare headlines, a lede of another article on the same subject) are caught
   blocks, position in the document, the shape of the neighbours.
 
 The model is trained by ``training/train_offtopic.py`` on teasers spliced into the gold articles
-of the development sets (``benchmarks/splice.py``, regenerable, nothing downloaded), and shipped
+of the ``portal`` development set's news pages (``benchmarks/splice.py``, regenerable, nothing
+downloaded; not the AGPL ``dragnet`` set, which only evaluates it), and shipped
 as JSON trees in ``dedupe/data/teaser_model.json`` (no pickle). Held-out figures: see that script.
 """
 
