@@ -123,6 +123,8 @@ _BODY = "The council voted on Monday to approve the budget, which adds money for
         ("|Genitiv||der Lotterie||der Lotterien|", False),  # a table row
         ("Substantiv, f[Bearbeiten]", False),  # wiki markup
         ("Contact: info@example.org", False),
+        ("Council Budget", False),  # the headline takes up all its words: the page's title
+        ("Council News", True),  # "news" is not the story's: a section label
     ],
 )
 def test_section_label_is_words_only(line, removed):

@@ -31,6 +31,7 @@ from itertools import pairwise
 import regex
 
 from ..config import Config
+from ..text import content_of
 from . import Context, register
 from .quality import QualityPass
 
@@ -724,10 +725,23 @@ class BoilerplateStage:
         )
         if headed >= HEADED_ENTRIES:
             return
+        body: frozenset[str] | None = None
         for k in alive:
             if k >= head:
                 break
-            if _is_label(ctx.blocks[k].text, self.cfg.max_label_words):
+            if _is_label(ctx.blocks[k].text, most):
+                # A short line whose every content word the headline or the block under it takes
+                # up ("Lotterie" over "Lotterie (Deutsch)", "Anthus" over "Die Zeitschrift Anthus
+                # ...") is the page's title, part of the article; a section label ("World Media",
+                # "Egypt Watch") names the site's section, not the story. (Not the whole body: a
+                # long article mentions "world" and "media" somewhere.)
+                stop = ctx.stopwords
+                if body is None:
+                    lead = [j for j in alive if j >= head][:2]
+                    body = frozenset().union(*(content_of(ctx.blocks[j].text, stop) for j in lead))
+                mine = content_of(ctx.blocks[k].text, stop)
+                if mine and mine <= body:
+                    continue
                 ctx.remove(k, "boilerplate.section_label", self.name, rule="label_above_headline")
         # A kicker right under the headline ("Politics", "Analysis") when a longer line (the
         # standfirst or the first paragraph) follows it: a list of short items is left alone.
