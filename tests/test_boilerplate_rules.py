@@ -44,6 +44,11 @@ from dedupe.stages.boilerplate import classify_line
         ("Hier können Sie Ihre Cookie-Einstellungen verwalten.", "boilerplate.prompt"),
         ("Ich akzeptiere die Verarbeitung meiner personenbezogenen Daten für Werbung.", "boilerplate.prompt"),
         ("I agree to the Terms of Use and the Privacy Policy", "boilerplate.prompt"),
+        ("||Back to top ||", "boilerplate.prompt"),  # a fixed phrase inside table-cell bars
+        ("- Read more", "boilerplate.prompt"),
+        ("49 of 52 people found this review helpful", "boilerplate.prompt"),
+        ("12 von 15 Kunden fanden diese Bewertung hilfreich", "boilerplate.prompt"),
+        ("You cannot edit your posts in this forum", "boilerplate.prompt"),
         ("Leave a Reply", "boilerplate.prompt"),
         ("Comments are closed.", "boilerplate.prompt"),
         ("Tell us what you think in the comments below.", "boilerplate.prompt"),
@@ -81,6 +86,8 @@ def test_boilerplate_shapes(line, reason):
         "Posted in 2012, the video drew millions of viewers.",
         "I agree that the plan was good and that the data supports it.",
         "Ich akzeptiere das Ergebnis der Wahl.",
+        "45 of 100 respondents found this policy unfair, according to the poll.",
+        "| Politics |",
         "| Party | Seats | Votes | Share |",  # a table row
         "He said: yes | no | maybe | later",
         "The first chapter of the book | The second part | The end | An index of all",

@@ -143,6 +143,16 @@ PROMPT = regex.compile(
     rf".{{0,80}}?(?:\b(?:{_CHANNELS})\b|@\w+)",
     _F,
 )
+#: A fixed phrase is matched without the table-cell bars and bullets around it ("||Back to top ||",
+#: "- Read more", "|weiterlesen …|").
+_EDGES = regex.compile(r"^[\s|•·*>»-]+|[\s|]+$")
+#: Review and answer counters: "49 of 52 people found this review helpful", "12 von 15 Kunden
+#: fanden diese Bewertung hilfreich".
+HELPFUL = regex.compile(
+    r"^\W*\d+\s+(?:of|von|sur|de|di|van)\s+\d+\s+\w+\s+(?:found|fanden|ont\s+trouvé|encontraron|hanno\s+trovato|vonden)"
+    r"(?:\s+\w+){1,3}?\s+(?:helpful|useful|hilfreich|nützlich|utiles?|útil(?:es)?|utili|nuttig)\W*$",
+    _F,
+)
 PROMPT_FIXED = regex.compile(
     r"^(?:share\s+(?:this|on)\b.*|click\s+here\b.*|read\s+more\b.*|see\s+also\b.*|related(?:\s+(?:articles?|stories|news|content|topics|coverage))?\s*:.*|"
     r"more\s+on\s+this\s+(?:story|topic)\b.*|sign\s+up\s+(?:for|to)\s+(?:our|the)\b.*|"
@@ -190,6 +200,9 @@ PROMPT_FIXED = regex.compile(
     r"post\s+comments\s*\(atom\)|(?:(?:newer|older)\s+posts?\s*){1,2}(?:home)?|trackbacks?(?:\s+pings)?|"
     r"trackback\s+url\b.*|permalink|(?:next|previous|prev)\s+(?:post|article|story|entry)(?:\s*[:»›→].*)?|"
     r"like\s+this\s*:.*|reactions\s*:|no\s+comments\s*:?|email\s+this\b.*|digg\s+this\b.*|posted\s+in\s*:|"
+    # Forum software's permission lines and site tools.
+    r"you\s+(?:can|cannot|can\s*not|can't)\s+(?:post|reply|edit|delete|vote|attach)\b.*\bin\s+this\s+forum|"
+    r"keyboard\s+shortcuts|refine\s+your\s+search|try\s+another\s+search\b.*|need\s+help\s*\??|"
     # Pull-quote markers left by the page's layout.
     r"[“\"]?\s*start\s+quote|end\s+quote\b.*|"
     # "Learn more" and "recommend this" links (German and English).
@@ -503,8 +516,10 @@ def classify_line(line: str) -> tuple[str, str] | None:
             return "boilerplate.translation_notice", "translation"
         if n <= 20 and PROMPT.search(line, timeout=REGEX_TIMEOUT):
             return "boilerplate.prompt", "follow_share_subscribe"
-        if n <= 12 and PROMPT_FIXED.match(line, timeout=REGEX_TIMEOUT):
+        if n <= 12 and PROMPT_FIXED.match(_EDGES.sub("", line), timeout=REGEX_TIMEOUT):
             return "boilerplate.prompt", "fixed_phrase"
+        if n <= 20 and HELPFUL.match(line, timeout=REGEX_TIMEOUT):
+            return "boilerplate.prompt", "helpful_counter"
         if n <= 60 and _has(low, _DISCLAIMER_WORDS) and DISCLAIMER.search(line, timeout=REGEX_TIMEOUT):
             return "boilerplate.disclaimer", "disclaimer"
         if n <= 30 and _has(low, _COPYRIGHT_WORDS) and COPYRIGHT.search(line, timeout=REGEX_TIMEOUT):
