@@ -227,3 +227,27 @@ def test_table_row_is_judged_by_its_last_cell(row, kept):
     text = _doc(ORIGINAL, row, *FILLER)
     cfg = Config(stages=("boilerplate",), boilerplate=BoilerplateConfig(quality_threshold=0.0))
     assert dedupe.clean(text, config=cfg).decisions[1].kept is kept
+
+
+@pytest.mark.parametrize(
+    ("before", "fragment", "kept"),
+    [
+        (FILLER[0], "(", True),  # a piece of the sentence around it: takes its neighbours' class
+        (FILLER[0], ",", True),
+        (FILLER[0], "?", True),
+        (FILLER[0], "----", False),  # a separator is not sentence punctuation
+        (FILLER[0], "||", False),
+        ("Menu | Home", "(", False),  # one neighbour goes, so the fragment is the model's
+    ],
+)
+def test_punctuation_fragment_takes_its_neighbours_class(before, fragment, kept):
+    text = _doc(ORIGINAL, before, fragment, FILLER[1])
+    cfg = Config(stages=("boilerplate",), boilerplate=BoilerplateConfig(quality_threshold=0.0))
+    res = dedupe.clean(text, config=cfg)
+    assert res.decisions[2].kept is kept, res.decisions
+
+
+def test_punctuation_fragment_at_the_edge_is_the_models():
+    cfg = Config(stages=("boilerplate",), boilerplate=BoilerplateConfig(quality_threshold=0.0))
+    res = dedupe.clean(_doc(ORIGINAL, *FILLER, "("), config=cfg)
+    assert not res.decisions[3].kept

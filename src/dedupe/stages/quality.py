@@ -150,6 +150,26 @@ def _is_prose(row: np.ndarray, ws: list[str], text: str) -> bool:
     return text.endswith("|") and _SENT_END.search(_ROW_END.sub("", text)) is not None
 
 
+#: The fragment guard: a block of sentence punctuation only ("(", ",", "?") is a piece of the text
+#: around it, split off where an inline link or ticker symbol broke the line ("Shares of Acme" /
+#: "(" / "ACME" / ") fell"). It has no class of its own, so it takes its neighbours' (jusText's
+#: rule for short blocks): kept when the blocks on both sides stay. Separators ("----", "||",
+#: "* * *") are not sentence punctuation and stay the model's.
+_FRAGMENT = regex.compile(r"[\s()\[\],;:.?!'\"“”‘’„«»…]+")
+
+
+def _fragments_kept(ctx: Context, removing: set[int]) -> set[int]:
+    """Punctuation fragments in ``removing`` whose neighbours on both sides survive."""
+    out = set()
+    last = len(ctx.blocks) - 1
+    for k in removing:
+        if not (0 < k < last and _FRAGMENT.fullmatch(ctx.blocks[k].text)):
+            continue
+        if all(ctx.decisions[j] is None and j not in removing for j in (k - 1, k + 1)):
+            out.add(k)
+    return out
+
+
 #: The title guard: the headline of the article is the page's title, not its furniture. The model
 #: learned from whole pages, where a short line at the top is usually a site name or a menu, and
 #: removed the headline of short news texts. A headline-shaped line above the first prose line
@@ -316,8 +336,9 @@ class QualityPass:
         thr = self.cfg.quality_threshold
         doubtful = [k for k in ctx.alive() if p[k] >= thr and not _is_prose(x[k], ctx.words(k), texts[k])]
         titles = _titles(ctx, x) if doubtful else {}
+        fragments = _fragments_kept(ctx, set(doubtful) - set(titles))
         for k in doubtful:
-            if k not in titles:
+            if k not in titles and k not in fragments:
                 ctx.remove(
                     k,
                     "boilerplate.low_quality",
