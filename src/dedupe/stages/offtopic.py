@@ -108,6 +108,15 @@ def _is_headline(text: str) -> bool:
     return 3 <= n <= MAX_HEADLINE_WORDS and not _ENDS_SENTENCE.search(text)
 
 
+#: A paragraph of prose: at least this many words, ending like a sentence.
+PROSE_PARAGRAPH_WORDS = 15
+_PROSE_END = regex.compile(r"[.!?…]\s*[\"'”’»)\]]*\s*$")
+
+
+def _is_prose_paragraph(text: str) -> bool:
+    return len(text.split()) >= PROSE_PARAGRAPH_WORDS and _PROSE_END.search(text) is not None
+
+
 _TRUNCATED = regex.compile(r"(?:\.\.\.|…)\s*$")
 _ARROW_END = regex.compile(r"[»›→]\s*$")
 _BULLET = regex.compile(r"^\s*[-–•·*»>]\s+\S")
@@ -166,7 +175,7 @@ class OfftopicStage:
 
         total = sum(len(ctx.words(k)) for k in alive)
         short = {k for k in alive if len(ctx.words(k)) <= min(MAX_TEASER_WORDS, MAX_TEASER_SHARE * total)}
-        self._headline_blurb(ctx, alive, coherence, short)
+        self._headline_blurb(ctx, alive, coherence, short, content)
         self._foreign_lede(ctx, [k for k in alive if ctx.decisions[k] is None], coherence, short)
         if self.cfg.model_threshold is not None:
             learned_teasers(
@@ -206,7 +215,14 @@ class OfftopicStage:
                     box_size=len(run),
                 )
 
-    def _headline_blurb(self, ctx: Context, alive: list[int], coherence: object, short: set[int]) -> None:
+    def _headline_blurb(
+        self,
+        ctx: Context,
+        alive: list[int],
+        coherence: object,
+        short: set[int],
+        content: dict[int, frozenset[str]],
+    ) -> None:
         """A headline-shaped line plus the paragraph after it, both foreign to the document.
 
         Foreign means: the names they use (capitalised words other than a sentence's first) are
@@ -221,10 +237,17 @@ class OfftopicStage:
         tokens_all: Counter[str] | None = None  # built when first needed
         typical = sorted(c for c in (coh(k) for k in alive) if c is not None)  # type: ignore[operator]
         median = typical[len(typical) // 2] if typical else 0.0
+        # The article's own lede: the first paragraph of prose. A "headline" above it is the
+        # title's furniture (a "Published: ... | Tags: ..." line), not another article's.
+        lede = next((k for k in alive if _is_prose_paragraph(ctx.blocks[k].text)), None)
         for i, k in enumerate(alive[:-1]):
             if i == 0 or not _is_headline(ctx.blocks[k].text) or ctx.blocks[k].text.rstrip().endswith(":"):
                 # A line ending with a colon introduces what follows: same article.
                 continue
+            if ctx.blocks[alive[i - 1]].text.rstrip().endswith(":"):
+                continue  # introduced by the line above ("Updating your system:"): the article's
+            if lede is not None and alive[i + 1] <= lede and content[alive[i + 1]] & content[alive[0]]:
+                continue  # the pair is the article's head and lede: the lede takes up the title
             if _ENUMERATED.match(ctx.blocks[k].text):
                 continue  # "2. Name, ..." or "Q. ...": an item of the article's own list
             nxt = alive[i + 1]
