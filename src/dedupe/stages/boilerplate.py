@@ -405,6 +405,22 @@ REPUBLISHED = regex.compile(
     r"^(?:este\s+artículo\s+(?:fue|se)\s+publicado\s+(?:originalmente|por\s+primera\s+vez))\b.{0,120}$",
     _F,
 )
+#: Update notices: "This story has been updated.", "This is a developing story.", "Dieser Artikel
+#: wird laufend aktualisiert." (a line that *says what changed* is a correction, and is text).
+UPDATE_NOTICE = regex.compile(
+    r"^\W{0,3}(?:(?:editor'?s\s+note|update|note)\s*:\s*)?(?:"
+    r"(?:this|the)\s+(?:blog\s+)?(?:post|story|article|report|piece|page|entry)\s+"
+    r"(?:has\s+been|was|will\s+be|is\s+being|may\s+be|is)\s+"
+    r"(?:(?:last|first|further|since|regularly|continuously|frequently)\s+)?updated\b"
+    r"(?:\s+(?:since\s+it\s+was\s+first\s+published|as\s+(?:more|new)\s+information\s+becomes\s+available|"
+    r"(?:on|at)\s+[^.!?]{1,40}))?|"
+    r"this\s+(?:is\s+a\s+developing\s+story|story\s+is\s+developing)(?:\s+and\s+will\s+be\s+updated)?|"
+    r"(?:dieser|der)\s+(?:artikel|beitrag|text|bericht)\s+(?:wurde|wird)\s+(?:\w+\s+){0,2}(?:aktualisiert|ergänzt)|"
+    r"cet\s+article\s+(?:a\s+été|sera|est)\s+(?:\w+\s+){0,2}(?:mis\s+à\s+jour|actualisé)|"
+    r"(?:este|esta)\s+(?:artículo|nota|noticia)\s+(?:ha\s+sido|fue|será)\s+(?:\w+\s+){0,2}actualizad[oa]"
+    r")\W*$",
+    _F,
+)
 #: Bot checks and blocked pages served to the crawler instead of the article.
 BOT_CHECK = regex.compile(
     r"\b(?:enable|activate|turn\s+on|make\s+sure\s+(?:that\s+)?)\b.{0,30}\bjavascript\b|\bjavascript\s+(?:is\s+)?(?:disabled|required|deaktiviert)\b|"
@@ -557,6 +573,8 @@ def classify_line(line: str) -> tuple[str, str] | None:
             return "boilerplate.caption", "credit_only"
         if n <= 40 and REPUBLISHED.match(line, timeout=REGEX_TIMEOUT):
             return "boilerplate.disclaimer", "republished"
+        if n <= 25 and UPDATE_NOTICE.match(line, timeout=REGEX_TIMEOUT):
+            return "boilerplate.disclaimer", "update_notice"
         if (
             n <= 60
             and ("(@" in line or "pic.twitter" in low)
