@@ -208,7 +208,21 @@ PROMPT_FIXED = regex.compile(
     # "Learn more" and "recommend this" links (German and English).
     r"(?:hier\s+)?mehr\s+erfahren|erfahren\s+sie\s+(?:hier\s+)?mehr|erfahre\s+(?:hier\s+)?mehr|learn\s+more|"
     r"(?:diese[nrs]?\s+)?(?:artikel|nachricht|beitrag|seite|meldung)\s+(?:empfehlen|teilen|drucken|versenden|merken)|"
-    r"(?:recommend|print|e-?mail|save)\s+this\s+(?:article|story|page|post))\s*$",
+    r"(?:recommend|print|e-?mail|save)\s+this\s+(?:article|story|page|post)|"
+    # News sites' article tools, paywall and membership prompts, recommendation widgets.
+    r"share\s+via\s+\w+|e-?mail|whatsapp|drucken|merken|imprimer|imprimir|bookmark|"
+    r"save\s+(?:article|story|for\s+later)|gift\s+(?:this\s+)?(?:article|story)|send\s+any\s+friend\s+a\s+story|"
+    r"opens?\s+in\s+(?:a\s+)?new\s+(?:window|tab)|already\s+a\s+(?:subscriber|member)\b.*|"
+    r"you\s+have\s+reached\s+your\s+(?:limit|maximum)\b.*|(?:download|get)\s+(?:our|the)\s+(?:free\s+)?app\b.*|"
+    r"support\s+(?:independent|quality|our)\s+journalism\b.*|our\s+journalism\s+needs\s+your\s+support\b.*|"
+    r"become\s+a\s+(?:member|subscriber|supporter)\b.*|donate\s+(?:now|today)|don'?t\s+miss\s+out\b.*|"
+    r"(?:this\s+article\s+is\s+)?more\s+than\s+\d+\s+(?:years?|months?)\s+old|supported\s+by|"
+    r"promoted\s+(?:stories|content|links)|recommended\s+by\s+\w+|(?:sponsored\s+)?(?:stories|links)\s+by\s+\w+|"
+    r"explore\s+more\s+on\s+th(?:is|ese)\s+topics?|reuse\s+this\s+content|our\s+standards\s*:.*|"
+    r"(?:show|load|view|see)\s+more|read\s+the\s+full\s+(?:story|article)|full\s+story|"
+    r"(?:play|watch)\s+(?:the\s+)?video|now\s+playing|up\s+next|listen\s+\d+\s+min\w*|"
+    r"skip\s+to\s+(?:navigation|search|footer)|zur\s+startseite|zum\s+artikel|(?:artikel\s+|audio\s+)?anhören|"
+    r"hier\s+geht'?s\s+zu[mr]?\b.*)\s*$",
     _F,
 )
 TRANSLATION = regex.compile(
@@ -221,7 +235,8 @@ TRANSLATION = regex.compile(
 COPYRIGHT = regex.compile(
     # "© 2006 Example Media", "Example Online © Example Media Limited 2006", "All rights reserved".
     r"^(?:©|\(c\)|copyright\b|\u00a9)|(?:^|\s)©\s*(?:\d{4}\s*)?(?-i:\p{Lu})|\ball\s+rights\s+reserved\b|\balle\s+rechte\s+vorbehalten\b|"
-    r"\btous\s+droits\s+réservés\b|\btodos\s+los\s+derechos\s+reservados\b",
+    r"\btous\s+droits\s+réservés\b|\btodos\s+los\s+derechos\s+reservados\b|"
+    r"\bmay\s+not\s+be\s+(?:re)?published,\s+broadcast,\s+rewritten,?\s+or\s+redistributed\b",
     _F,
 )
 BYLINE = regex.compile(
@@ -447,7 +462,16 @@ _DISCLAIMER_WORDS = (
     "disclaimer", "haftungsausschluss", "avertissement", "expressed", "informational", "constitute",
     "construed", "beratung", "meinung",
 )  # fmt: skip
-_COPYRIGHT_WORDS = ("©", "(c)", "copyright", "reserved", "vorbehalten", "réservés", "reservados")
+_COPYRIGHT_WORDS = (
+    "©",
+    "(c)",
+    "copyright",
+    "reserved",
+    "vorbehalten",
+    "réservés",
+    "reservados",
+    "redistributed",
+)
 _CREDIT_WORDS = ("photo", "image", "pic", "foto", "bild", "credit", "crédit")
 
 
