@@ -248,6 +248,16 @@ def test_not_datelines(line):
         ("Hier geht's zum Newsletter", "fixed_phrase"),
         ("Audio anhören", "fixed_phrase"),
         ("This material may not be published, broadcast, rewritten or redistributed.", "copyright"),
+        ("Registergericht: Ulm – HRA 724008", "legal_imprint"),
+        ("Amtsgericht Ulm / HRA 3322", "legal_imprint"),
+        ("USt-IdNr.: DE123456789", "legal_imprint"),
+        ("Registered in England and Wales No. 1234567", "legal_imprint"),
+        ("VAT Reg No: GB 123 4567 89", "legal_imprint"),
+        ("Impressum", "footer_link"),
+        ("Contact us", "footer_link"),
+        ("Kontakt:", "footer_link"),
+        ("Source: www.example.com", "source_url"),
+        ("Quelle: http://www.example.de/artikel/1", "source_url"),
     ],
 )
 def test_page_furniture_shapes(line, rule):
@@ -277,6 +287,10 @@ def test_page_furniture_shapes(line, rule):
         "Show more respect to the referees, the coach said.",
         "Full story of the rescue will be told in tomorrow's edition of the paper.",
         "Supported by a grant from the city, the museum will reopen in May.",
+        "The company is registered in Delaware and pays its taxes there.",
+        "Contact with the crew was lost shortly after midnight.",
+        "Source: a senior official who asked not to be named.",
+        "Kontakt zur Polizei hatte der Mann nicht.",
         "Register now for the marathon on Sunday, organisers said.",
         "The minister (@jdoe on Twitter) said the plan would go ahead despite the criticism it drew.",
     ],
@@ -310,6 +324,30 @@ def test_prefilters_never_reject_a_match(pieces, title):
         assert bp._may_be_credit(low), line
     if bp.REPORTING_CREDIT.match(line):
         assert any(k in low for k in bp._CREDIT_KEYWORDS), line
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Registergericht: Ulm",
+        "Handelsregister B 123",
+        "Registernummer: 42",
+        "UST-ID: DE1",
+        "Umsatzsteuer-Identifikationsnummer DE1",
+        "Steuernummer 12/345",
+        "Sitz der Gesellschaft: Ulm",
+        "Vertretungsberechtigter Geschäftsführer: Jane Doe",
+        "Amtsgericht Ulm HRB 1",
+        "Registered in England",
+        "Company number: 1",
+        "VAT No. 1",
+    ],
+)
+def test_imprint_prefilter_never_rejects_a_match(line):
+    for variant in (line, line.upper(), line.lower()):
+        assert bp.IMPRINT.search(variant), variant
+        assert bp._has(variant.lower(), bp._IMPRINT_WORDS), variant
+        assert classify_line(variant) == ("boilerplate.disclaimer", "legal_imprint"), variant
 
 
 def test_prefilter_vocabularies_come_from_the_patterns():

@@ -436,6 +436,35 @@ UPDATE_NOTICE = regex.compile(
     r")\W*$",
     _F,
 )
+#: A site's legal imprint: company register, tax and VAT numbers ("Registergericht: Ulm HRA 724008",
+#: "USt-IdNr.: DE123456789", "Registered in England and Wales No. 1234567").
+IMPRINT = regex.compile(
+    r"\b(?:registergericht|handelsregister(?:nummer)?|registernummer|ust-?id(?:nr|\.-?nr)?\.?|"
+    r"umsatzsteuer-?identifikationsnummer|steuernummer|sitz\s+der\s+gesellschaft|"
+    r"vertretungsberechtigte[rn]?\s+geschäftsführer|amtsgericht\s+[\p{L}\-]+\s*[,:/–-]?\s*hr[ab]\s*\d+|"
+    r"registered\s+in\s+england(?:\s+and\s+wales)?|company\s+(?:registration\s+)?(?:number|no\.?)\s*:?\s*\d|"
+    r"vat\s+(?:reg(?:istration)?\s+)?(?:number|no\.?)\s*:?\s*[a-z]{0,2}\s*\d)",
+    _F,
+)
+_IMPRINT_WORDS = (
+    "regist",
+    "ust",
+    "umsatzsteuer",
+    "steuernummer",
+    "sitz",
+    "geschäftsführer",
+    "hr",
+    "company",
+    "vat",
+)
+#: A footer link alone on its line: "Impressum", "Contact us", "AGB".
+FOOTER_LINK = regex.compile(
+    r"^\W*(?:impressum|imprint|legal\s+notice|kontakt|contact(?:\s+us)?|agb|nutzungsbedingungen|mentions\s+légales|"
+    r"aviso\s+legal)\W*$",
+    _F,
+)
+#: A source given as a bare address: "Source: www.example.com", "Quelle: http://example.de/a".
+SOURCE_URL = regex.compile(r"^\W*(?:source|quelle|fuente|fonte|via)\s*:\s*(?:https?://|www\.)\S+\s*$", _F)
 #: Bot checks and blocked pages served to the crawler instead of the article.
 BOT_CHECK = regex.compile(
     r"\b(?:enable|activate|turn\s+on|make\s+sure\s+(?:that\s+)?)\b.{0,30}\bjavascript\b|\bjavascript\s+(?:is\s+)?(?:disabled|required|deaktiviert)\b|"
@@ -599,6 +628,12 @@ def classify_line(line: str) -> tuple[str, str] | None:
             return "boilerplate.disclaimer", "republished"
         if n <= 25 and UPDATE_NOTICE.match(line, timeout=REGEX_TIMEOUT):
             return "boilerplate.disclaimer", "update_notice"
+        if n <= 40 and _has(low, _IMPRINT_WORDS) and IMPRINT.search(line, timeout=REGEX_TIMEOUT):
+            return "boilerplate.disclaimer", "legal_imprint"
+        if n <= 3 and FOOTER_LINK.match(line, timeout=REGEX_TIMEOUT):
+            return "boilerplate.navigation", "footer_link"
+        if n <= 12 and ":" in line and SOURCE_URL.match(line, timeout=REGEX_TIMEOUT):
+            return "boilerplate.links", "source_url"
         if (
             n <= 60
             and ("(@" in line or "pic.twitter" in low)
