@@ -92,6 +92,23 @@ def test_bulleted_links_under_a_links_label():
     assert not any(d.evidence.get("rule") == "related_box" for d in r.decisions)
 
 
+def test_a_box_of_bulleted_links_ends_at_the_first_line_without_a_bullet():
+    box = [
+        "- Google-Themenspecial",
+        "- News zu Internet-Themen",
+        "Firefox adds a reading mode for long articles",
+    ]
+    r = _clean("Mehr von Example:", box)
+    by_text = {b.text: d for b, d in zip(r.blocks, r.decisions)}
+    assert all(by_text[h].evidence.get("rule") == "related_box" for h in box[:2])
+    assert by_text[box[2]].evidence.get("rule") != "related_box"
+    # And the other way round: a bulleted line after plain headlines is not the box's.
+    r = _clean("Related", [BOX[0], BOX[1], "- Firefox"])
+    by_text = {b.text: d for b, d in zip(r.blocks, r.decisions)}
+    assert by_text[BOX[1]].evidence.get("rule") == "related_box"
+    assert by_text["- Firefox"].evidence.get("rule") != "related_box"
+
+
 def test_a_label_without_a_box_stays():
     r = _clean("Topics", [])
     by_text = {b.text: d for b, d in zip(r.blocks, r.decisions)}

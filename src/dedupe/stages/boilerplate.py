@@ -81,7 +81,8 @@ _DAYS = (
 _DATE_TOKEN = regex.compile(
     rf"\b(?:{_MONTHS}|{_DAYS})\b|\b\d{{1,4}}(?:st|nd|rd|th|er|e|\.)?\b|\b\d{{1,2}}[:.h]\d{{2}}\b|"
     r"\b[ap]\.m\.(?!\w)|\b(?:am|pm|gmt|utc|bst|cet|cest|est|edt|pst|pdt|et|pt|mez|mesz)\b|"
-    r"\b(?:updated?|published|posted|last|modified|on|at|de|del|le|am|um|uhr|the|of|aktualisiert|"
+    r"\b(?:updated?|published|posted|last|modified|changed|edited|on|at|de|del|le|am|um|uhr|the|of|aktualisiert|"
+    r"letzte|änderung|zuletzt|geändert|"
     r"veröffentlicht|publié|mis\s+à\s+jour|actualizado|publicado|pubblicato|aggiornato|atualizado|"
     r"gepubliceerd|bijgewerkt|stand|date|time|hours?|ago|h|à|a|às|alle|el|il|em|om|op|kl|klo)(?!\w)",
     _F,
@@ -160,7 +161,7 @@ PROMPT_FIXED = regex.compile(
     r"advertisement|advertising|anzeige|werbung|publicité|publicidad|sponsored(?:\s+content)?|"
     r"skip\s+(?:to\s+)?(?:main\s+)?content|back\s+to\s+top|print(?:\s+this\s+(?:article|page))?|"
     r"email\s+(?:this|to\s+a\s+friend)|mehr\s+zum\s+thema\b.*|lesen\s+sie\s+auch\b.*|lire\s+aussi\b.*|"
-    r"à\s+lire\s+aussi\b.*|lee\s+también\b.*|leer\s+más\b.*|weiterlesen|mehr\s+lesen|"
+    r"à\s+lire\s+aussi\b.*|lee\s+también\b.*|leer\s+más\b.*|weiter\s*lesen|mehr\s+lesen|"
     r"(?:also\s+)?read\s*:.*|watch\s*:.*|listen\s*:.*|most\s+(?:read|popular|viewed)|"
     r"trending(?:\s+now)?|top\s+stories|you\s+(?:may|might)\s+also\s+(?:like|enjoy|be\s+interested\s+in)\b.*|"
     r"recommended(?:\s+for\s+you)?|das\s+könnte\s+sie\s+auch\s+interessieren\b.*|"
@@ -180,7 +181,7 @@ PROMPT_FIXED = regex.compile(
     r"(?:watch|listen)\s+live|video\s*:.*|(?:show|view|hide|load|see\s+all)\s+(?:\d+\s+)?comments?|"
     r"(?:[-–•]\s*)?\d+\s+(?:comments?|kommentare?|commentaires?|comentarios?|commenti|reacties|replies|antworten)|"
     r"log\s+in\s+to\s+(?:comment|reply)\b.*|be\s+the\s+first\s+to\s+comment\b.*|"
-    r"(?:direkt\s+)?zum\s+(?:haupt)?inhalt(?:\s+springen)?|aller\s+au\s+contenu(?:\s+principal)?|"
+    r"(?:navigation\s+)?(?:direkt\s+)?zu[mr]\s+(?:haupt)?(?:inhalt|navigation|suche|hauptmenü|menü)(?:\s+springen)?|aller\s+au\s+contenu(?:\s+principal)?|"
     r"saltar\s+al\s+contenido(?:\s+principal)?|vai\s+al\s+contenuto(?:\s+principale)?|"
     r"terms\s+(?:of\s+(?:use|service)|and\s+conditions)|privacy\s+(?:policy|notice|settings)|"
     r"cookie\s+(?:policy|settings|preferences)|accept\s+(?:all\s+)?cookies|manage\s+cookies|"
@@ -222,7 +223,12 @@ PROMPT_FIXED = regex.compile(
     r"(?:show|load|view|see)\s+more|read\s+the\s+full\s+(?:story|article)|full\s+story|"
     r"(?:play|watch)\s+(?:the\s+)?video|now\s+playing|up\s+next|listen\s+\d+\s+min\w*|"
     r"skip\s+to\s+(?:navigation|search|footer)|zur\s+startseite|zum\s+artikel|(?:artikel\s+|audio\s+)?anhören|"
-    r"hier\s+geht'?s\s+zu[mr]?\b.*)\s*$",
+    r"hier\s+geht'?s\s+zu[mr]?\b.*|"
+    # Where the reader is, how to get back up, who is online, an address hidden from spambots.
+    r"(?:sie\s+sind\s+hier|you\s+are\s+here|vous\s+êtes\s+ici|usted\s+está\s+aquí)\s*:.*|"
+    r"(?:zurück\s+)?nach\s+oben|(?:zum\s+)?seitenanfang|to\s+top|top|haut\s+de\s+(?:la\s+)?page|"
+    r"\d+\s+(?:benutzer|users?|mitglieder|members|gäste|guests|besucher|visitors)\s+(?:sind\s+|are\s+|is\s+)?"
+    r"(?:jetzt\s+|currently\s+|now\s+)?online\b.*)\s*$",
     _F,
 )
 TRANSLATION = regex.compile(
@@ -309,7 +315,7 @@ HANDLE = regex.compile(r"^(?:@\w{2,}|#\w{2,})[.,:;!]?$", _F)
 RELATED_LABEL = regex.compile(
     r"^\W*(?:related(?:\s+(?:articles?|stories|posts|news|content|links|topics|coverage|videos?|reading))?|"
     r"more\s+on\s+this\s+(?:story|topic)|more\s+(?:stories|news|articles)(?:\s+from\s+[^:]{1,40})?|"
-    r"more\s+from\s+[^:]{1,40}|see\s+also|read\s+(?:also|next)|also\s+read|most\s+(?:read|popular|viewed|shared)|"
+    r"more\s+from\s+[^:]{1,40}|mehr\s+von\s+[^:]{1,40}|weitere\s+angebote|see\s+also|read\s+(?:also|next)|also\s+read|most\s+(?:read|popular|viewed|shared)|"
     r"top\s+stories|trending(?:\s+now)?|recommended(?:\s+(?:for\s+you|stories|articles|reading))?|"
     r"you\s+(?:may|might)\s+also\s+(?:like|enjoy|be\s+interested\s+in)|don'?t\s+miss|editor'?s\s+picks?|"
     r"mehr\s+zum\s+thema|weitere\s+artikel|auch\s+interessant|lesen\s+sie\s+auch|"
@@ -469,11 +475,11 @@ SOURCE_URL = regex.compile(r"^\W*(?:source|quelle|fuente|fonte|via)\s*:\s*(?:htt
 BOT_CHECK = regex.compile(
     r"\b(?:enable|activate|turn\s+on|make\s+sure\s+(?:that\s+)?)\b.{0,30}\bjavascript\b|\bjavascript\s+(?:is\s+)?(?:disabled|required|deaktiviert)\b|"
     r"\bare\s+you\s+a\s+(?:robot|human)\b|\bverify\s+(?:that\s+)?you\s+are\s+(?:a\s+)?human\b|\bnot\s+a\s+robot\b|"
-    r"\bcaptcha\b|\baccess\s+(?:to\s+this\s+(?:page|site)\s+)?(?:has\s+been\s+)?denied\b|"
+    r"\bcaptcha\b|\bvor\s+spambots\s+geschützt\b|\bprotected\s+from\s+spambots\b|\baccess\s+(?:to\s+this\s+(?:page|site)\s+)?(?:has\s+been\s+)?denied\b|"
     r"\bkein\s+roboter\b|\bals\s+roboter\b|\bjavascript\s+aktivieren\b|\bpas\s+un\s+robot\b",
     _F,
 )
-_BOT_WORDS = ("javascript", "robot", "roboter", "human", "captcha", "denied")
+_BOT_WORDS = ("javascript", "robot", "roboter", "human", "captcha", "denied", "spambots")
 #: Cookie banners.
 COOKIES = regex.compile(
     r"\b(?:we|this\s+(?:site|website))\s+uses?\s+cookies\b|\bby\s+(?:continuing|using)\b.{0,60}\bcookies\b|"

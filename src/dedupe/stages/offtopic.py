@@ -191,10 +191,19 @@ class OfftopicStage:
             if len(ctx.blocks[k].text) > 80 or not RELATED_LABEL.match(ctx.blocks[k].text):
                 continue
             run: list[int] = []
+            bulleted: bool | None = None
             j = k + 1
             while j < n and len(run) < MAX_BOX_HEADLINES:
                 if ctx.decisions[j] is None:
-                    if not _is_box_item(ctx.blocks[j].text):
+                    text = ctx.blocks[j].text
+                    if not _is_box_item(text):
+                        break
+                    # The items of one box share their marker: a line without the bullet the
+                    # first item had (or with one it had not) is the next thing on the page.
+                    marked = _BULLET.match(text) is not None
+                    if bulleted is None:
+                        bulleted = marked
+                    elif marked != bulleted:
                         break
                     run.append(j)
                 j += 1
