@@ -146,7 +146,7 @@ PROMPT = regex.compile(
 )
 #: A fixed phrase is matched without the table-cell bars and bullets around it ("||Back to top ||",
 #: "- Read more", "|weiterlesen …|").
-_EDGES = regex.compile(r"^[\s|•·*>»-]+|[\s|]+$")
+_EDGES = regex.compile(r"^[\s|•·*>»-]+|(?:[\s|…»›→]|\.\.\.)+$")
 #: Review and answer counters: "49 of 52 people found this review helpful", "12 von 15 Kunden
 #: fanden diese Bewertung hilfreich".
 HELPFUL = regex.compile(
@@ -228,7 +228,9 @@ PROMPT_FIXED = regex.compile(
     r"(?:sie\s+sind\s+hier|you\s+are\s+here|vous\s+êtes\s+ici|usted\s+está\s+aquí)\s*:.*|"
     r"(?:zurück\s+)?nach\s+oben|(?:zum\s+)?seitenanfang|to\s+top|top|haut\s+de\s+(?:la\s+)?page|"
     r"\d+\s+(?:benutzer|users?|mitglieder|members|gäste|guests|besucher|visitors)\s+(?:sind\s+|are\s+|is\s+)?"
-    r"(?:jetzt\s+|currently\s+|now\s+)?online\b.*)\s*$",
+    r"(?:jetzt\s+|currently\s+|now\s+)?online\b.*|"
+    # Comment-section headers and close buttons.
+    r"leserkommentare|kommentare\s+lesen|(?:reader|user)s?'?\s+comments|schließen|close|fermer|cerrar|chiudi|sluiten)\s*$",
     _F,
 )
 TRANSLATION = regex.compile(
@@ -442,6 +444,23 @@ UPDATE_NOTICE = regex.compile(
     r")\W*$",
     _F,
 )
+#: Comment prompts for visitors who are not logged in: "You must be logged in to post a comment.",
+#: "Um Artikel kommentieren zu können, müssen Sie registriert sein."
+COMMENT_LOGIN = regex.compile(
+    r"(?:kommentieren|(?:einen\s+)?kommentar\s+(?:zu\s+)?(?:schreiben|verfassen|abgeben))\b.{0,40}"
+    r"(?:registriert|angemeldet|eingeloggt|mitglied|einloggen|anmelden)|"
+    r"(?:registriert|angemeldet|eingeloggt)\s+sein,?\s+um\b.{0,40}\bkommentar|"
+    r"must\s+be\s+(?:logged\s+in|registered|signed\s+in)\s+to\s+(?:post\s+a\s+)?(?:comment|reply|post)|"
+    r"(?:log|sign)\s+in\s+to\s+(?:leave\s+a\s+|post\s+a\s+)?(?:comment|reply)|"
+    r"to\s+(?:post\s+a\s+)?comment,?\s+(?:you\s+must|please)\s+(?:be\s+)?(?:log|sign|regist)",
+    _F,
+)
+_COMMENT_WORDS = ("komment", "comment", "reply", "post")
+#: A date's label left without its date: "Aktualisiert:", "Published:".
+DATE_LABEL = regex.compile(
+    r"^\W*(?:aktualisiert|updated|last\s+updated|veröffentlicht|published|stand|posted|datum|date)\s*:\s*$",
+    _F,
+)
 #: A site's legal imprint: company register, tax and VAT numbers ("Registergericht: Ulm HRA 724008",
 #: "USt-IdNr.: DE123456789", "Registered in England and Wales No. 1234567").
 IMPRINT = regex.compile(
@@ -634,6 +653,10 @@ def classify_line(line: str) -> tuple[str, str] | None:
             return "boilerplate.disclaimer", "republished"
         if n <= 25 and UPDATE_NOTICE.match(line, timeout=REGEX_TIMEOUT):
             return "boilerplate.disclaimer", "update_notice"
+        if n <= 40 and _has(low, _COMMENT_WORDS) and COMMENT_LOGIN.search(line, timeout=REGEX_TIMEOUT):
+            return "boilerplate.prompt", "comment_login"
+        if n <= 3 and ":" in line and DATE_LABEL.match(line, timeout=REGEX_TIMEOUT):
+            return "boilerplate.dateline", "date_label"
         if n <= 40 and _has(low, _IMPRINT_WORDS) and IMPRINT.search(line, timeout=REGEX_TIMEOUT):
             return "boilerplate.disclaimer", "legal_imprint"
         if n <= 3 and FOOTER_LINK.match(line, timeout=REGEX_TIMEOUT):
