@@ -367,7 +367,7 @@ TAGS = regex.compile(
 #: with a full stop and is left alone.
 POSTED_IN = regex.compile(
     r"^(?:posted\s+in|filed\s+under|veröffentlicht\s+(?:unter|in)|abgelegt\s+unter|publié\s+dans|"
-    r"classé\s+dans|publicado\s+en|pubblicato\s+in)\s+[^.!?]{1,200}$",
+    r"classé\s+dans|publicado\s+en|pubblicato\s+in)\s+(?:[^.!?]|(?<=\b\p{Lu})\.){1,200}$",
     _F,
 )
 #: Pingbacks and trackbacks listed under a blog post.
@@ -459,6 +459,20 @@ _COMMENT_WORDS = ("komment", "comment", "reply", "post")
 #: A date's label left without its date: "Aktualisiert:", "Published:".
 DATE_LABEL = regex.compile(
     r"^\W*(?:aktualisiert|updated|last\s+updated|veröffentlicht|published|stand|posted|datum|date)\s*:\s*$",
+    _F,
+)
+#: What blog engines print around a post (WordPress, Blogger, Drupal): "This entry was posted on ... and
+#: is filed under ...", "Both comments and pings are currently closed.", "Be the first to like this.",
+#: "View all posts by X", and search-result counters ("1 - 10 of 24 results for ...").
+BLOG_FURNITURE = regex.compile(
+    r"^\W*(?:this\s+entry\s+was\s+posted\s+(?:on|in|by)\b.*|(?:both\s+)?comments\s+and\s+pings\s+are\s+(?:currently\s+)?"
+    r"(?:closed|open)\b.*|you\s+can\s+(?:follow\s+any\s+responses\s+to\s+this\s+entry|leave\s+a\s+response)\b.*|"
+    r"be\s+the\s+first\s+to\s+like\s+this\b.*|\d+\s+(?:bloggers?|people|others)\s+like\s+this\b.*|"
+    r"view\s+all\s+posts\s+(?:by|in|filed\s+under)\b.*|posted\s+by\s*:?|(?:recent|latest)\s+(?:posts|comments|entries)\s*:?|"
+    r"newsletter\s+sign[\s-]?up|previously\s+posted\s+items?|add\s+(?:a\s+|your\s+)?comment|related\s+posts?\s*:?|"
+    r"follow\s+us\s*!?|\d+\s+comments?\s+(?:have|has)\s+been\s+(?:made|posted)\b.*|"
+    r"\d+\s*[-–]\s*\d+\s+(?:of|von|de|sur)\s+[\d,.]+(?:\s+(?:results?|ergebnisse[n]?|résultats|resultados|treffer|"
+    r"items|einträgen?|entries)\b.*)?)\s*$",
     _F,
 )
 #: A site's legal imprint: company register, tax and VAT numbers ("Registergericht: Ulm HRA 724008",
@@ -653,6 +667,8 @@ def classify_line(line: str) -> tuple[str, str] | None:
             return "boilerplate.disclaimer", "republished"
         if n <= 25 and UPDATE_NOTICE.match(line, timeout=REGEX_TIMEOUT):
             return "boilerplate.disclaimer", "update_notice"
+        if n <= 80 and BLOG_FURNITURE.match(line, timeout=REGEX_TIMEOUT):
+            return "boilerplate.links", "blog_furniture"
         if n <= 40 and _has(low, _COMMENT_WORDS) and COMMENT_LOGIN.search(line, timeout=REGEX_TIMEOUT):
             return "boilerplate.prompt", "comment_login"
         if n <= 3 and ":" in line and DATE_LABEL.match(line, timeout=REGEX_TIMEOUT):
