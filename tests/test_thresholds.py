@@ -251,3 +251,23 @@ def test_punctuation_fragment_at_the_edge_is_the_models():
     cfg = Config(stages=("boilerplate",), boilerplate=BoilerplateConfig(quality_threshold=0.0))
     res = dedupe.clean(_doc(ORIGINAL, *FILLER, "("), config=cfg)
     assert not res.decisions[3].kept
+
+
+def test_a_caption_that_is_all_the_page_says_stays():
+    """A photo page: the caption with its credit is the page's only text, so it is the content.
+    Next to a story of prose length it is furniture (boundary: CAPTION_PAGE_WORDS)."""
+    from dedupe.stages.boilerplate import CAPTION_PAGE_WORDS
+
+    caption = (
+        "A boy poses with a painting at the art exhibition in the old town hall, where visitors are "
+        "encouraged to touch the works. (Jane Doe/Getty Images)"
+    )
+    assert len(caption.split()) >= CAPTION_PAGE_WORDS
+    cfg = Config(stages=("boilerplate",), boilerplate=BoilerplateConfig(quality=False))
+    alone = dedupe.clean(caption, config=cfg).decisions
+    assert alone[0].kept, alone
+    story = " ".join(["word"] * (CAPTION_PAGE_WORDS - 2) + ["council", "vote."])
+    for words, removed in ((CAPTION_PAGE_WORDS - 1, False), (CAPTION_PAGE_WORDS, True)):
+        body = " ".join(story.split()[-words:])
+        d = dedupe.clean(_doc(caption, body), config=cfg).decisions[0]
+        assert (d.reason == "boilerplate.caption") is removed, (words, d)

@@ -776,6 +776,9 @@ HEADED_ENTRIES = 2
 #: headline, or an "Updated: ..." footer). Further in, dates head posts and list entries: on the
 #: portal development pages 88 of 321 date lines removed anywhere were gold text.
 DATELINE_HEAD = 6
+#: A block of this many words is prose-length: a caption that long stays when the page has no
+#: other block of this length (a photo page whose caption is all its text).
+CAPTION_PAGE_WORDS = 15
 DATELINE_TAIL = 2
 #: An author's bio is looked for among this many last blocks.
 AUTHOR_BIO_TAIL = 2
@@ -800,11 +803,23 @@ class BoilerplateStage:
     def run(self, ctx: Context) -> None:
         alive = ctx.alive()
         edge = set(alive[:DATELINE_HEAD]) | set(alive[-DATELINE_TAIL:])
+        hits = {k: classify_line(ctx.blocks[k].text) for k in alive}
+        # A caption is furniture next to the story it illustrates. On a page that is only a
+        # picture and its caption, the caption is the text: it stays when no other block of
+        # prose length would.
+        body = any(hits[k] is None and len(ctx.words(k)) >= CAPTION_PAGE_WORDS for k in alive)
         for k in alive:
-            hit = classify_line(ctx.blocks[k].text)
+            hit = hits[k]
             if hit and hit[0] == "boilerplate.dateline" and k not in edge:
                 # A date line inside the body heads a post or an entry of a list (blog archives,
                 # forum threads): structure of the content, not the page's dateline.
+                continue
+            if (
+                hit
+                and hit[0] == "boilerplate.caption"
+                and not body
+                and len(ctx.words(k)) >= CAPTION_PAGE_WORDS
+            ):
                 continue
             if hit:
                 ctx.remove(k, hit[0], self.name, rule=hit[1])
