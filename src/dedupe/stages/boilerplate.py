@@ -230,7 +230,13 @@ PROMPT_FIXED = regex.compile(
     r"\d+\s+(?:benutzer|users?|mitglieder|members|gäste|guests|besucher|visitors)\s+(?:sind\s+|are\s+|is\s+)?"
     r"(?:jetzt\s+|currently\s+|now\s+)?online\b.*|"
     # Comment-section headers and close buttons.
-    r"leserkommentare|kommentare\s+lesen|(?:reader|user)s?'?\s+comments|schließen|close|fermer|cerrar|chiudi|sluiten)\s*$",
+    r"leserkommentare|kommentare\s+lesen|(?:reader|user)s?'?\s+comments|schließen|close|fermer|cerrar|chiudi|sluiten|"
+    r"there\s+are\s+no\s+comments(?:\s+yet)?|no\s+comments\s+yet|(?:es\s+gibt\s+)?(?:noch\s+)?keine\s+kommentare(?:\s+vorhanden)?|"
+    # Review and photo tools.
+    r"(?:was\s+this\s+(?:review|answer|article|post|comment|page|information)\s+(?:helpful|useful)(?:\s+to\s+you)?|"
+    r"war\s+(?:dieser|diese|dieses)\s+\w+\s+hilfreich)\s*\??|report\s+(?:this(?:\s+(?:comment|post|review))?|abuse|a\s+problem)|"
+    r"(?:kommentar\s+|beitrag\s+)?melden|missbrauch\s+melden|see\s+full\s+summary|license\s+(?:this\s+)?photo|"
+    r"buy\s+(?:this\s+)?(?:photo|print))\s*$",
     _F,
 )
 TRANSLATION = regex.compile(
@@ -274,7 +280,7 @@ DISCLAIMER = regex.compile(
 PAGINATION_TOKEN = regex.compile(
     r"\b(?:next|previous|prev|first|last|page|pages|display|show\s+all|older|newer|posts?|entries|"
     r"weiter|zurück|vorherige|nächste|seite|seiten|suivant|précédent|siguiente|anterior|página)\b|"
-    r"[«»<>|#:.\-–—\[\]()\\/]+|\d+",
+    r"[«»‹›<>|#:.…\-–—\[\]()\\/]+|\d+",
     _F,
 )
 #: A pagination line has an arrow or a next/previous word, or is a bare "Pages:" label. "Pages: 48"
@@ -470,7 +476,7 @@ BLOG_FURNITURE = regex.compile(
     r"be\s+the\s+first\s+to\s+like\s+this\b.*|\d+\s+(?:bloggers?|people|others)\s+like\s+this\b.*|"
     r"view\s+all\s+posts\s+(?:by|in|filed\s+under)\b.*|posted\s+by\s*:?|(?:recent|latest)\s+(?:posts|comments|entries)\s*:?|"
     r"newsletter\s+sign[\s-]?up|previously\s+posted\s+items?|add\s+(?:a\s+|your\s+)?comment|related\s+posts?\s*:?|"
-    r"follow\s+us\s*!?|\d+\s+comments?\s+(?:have|has)\s+been\s+(?:made|posted)\b.*|"
+    r"follow\s+us\s*!?|\d+\s+comments?\s+(?:have|has)\s+been\s+(?:made|posted)\b.*|\[(?:date|thread)\s+(?:prev|next|index)\].*|"
     r"\d+\s*[-–]\s*\d+\s+(?:of|von|de|sur)\s+[\d,.]+(?:\s+(?:results?|ergebnisse[n]?|résultats|resultados|treffer|"
     r"items|einträgen?|entries)\b.*)?)\s*$",
     _F,
@@ -518,7 +524,9 @@ COOKIES = regex.compile(
     r"\b(?:we|this\s+(?:site|website))\s+uses?\s+cookies\b|\bby\s+(?:continuing|using)\b.{0,60}\bcookies\b|"
     r"\bwir\s+verwenden\s+cookies\b|\bnous\s+utilisons\s+des\s+cookies\b|\butilizamos\s+cookies\b|"
     r"\b(?:webseite|website|seite|site)\s+(?:verwendet|nutzt|benutzt|utilise|utiliza|usa|gebruikt)\s+(?:\w+\s+)?cookies\b|"
-    r"\bcookie-?(?:einstellungen|richtlinie|hinweis|settings|preferences|policy)\b",
+    r"\bcookie-?(?:einstellungen|richtlinie|hinweis|settings|preferences|policy)\b|"
+    r"\b[\p{L}.]+\s+uses\s+cookies\s+to\b.{0,60}\b(?:improve|provide|give|enhance|personali[sz]e|ensure|offer)\b"
+    r".{0,60}\b(?:experience|functionality|services?|performance|advertising|content)\b",
     _F,
 )
 
@@ -690,7 +698,7 @@ def classify_line(line: str) -> tuple[str, str] | None:
         if n <= 60 and "cookie" in low and COOKIES.search(line, timeout=REGEX_TIMEOUT):
             return "boilerplate.prompt", "cookies"
         if (
-            n <= 10
+            (n <= 10 or n - sum(w.isdigit() for w in _words(line)) <= 10)
             and _pagination_anchor(line)
             and not regex.search(r"[\p{L}]", PAGINATION_TOKEN.sub(" ", line, timeout=REGEX_TIMEOUT))
         ):
