@@ -117,6 +117,9 @@ class BoilerplateConfig:
     #: The learned line-quality pass (see :mod:`dedupe.stages.quality`).
     quality: bool = True
     quality_threshold: float = QUALITY_THRESHOLD
+    #: Remove readers' comment sections under the article (``boilerplate.comments``), as
+    #: ``html.include_comments=False`` leaves them out of HTML pages.
+    comments: bool = True
 
     def __post_init__(self) -> None:
         _check_int("boilerplate.max_label_words", self.max_label_words, 0, 10)

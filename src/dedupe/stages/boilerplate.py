@@ -481,6 +481,53 @@ BLOG_FURNITURE = regex.compile(
     r"items|einträgen?|entries)\b.*)?)\s*$",
     _F,
 )
+#: The head of a comment section: "12 Comments", "{ 7 comments… read them below or add one }",
+#: "4 appreciated comments on “Title”", "3 thoughts on “Title”", "Leave a Reply", "Kommentare (4)".
+COMMENTS_HEADER = regex.compile(
+    r"^\W*(?:(?:\d+|one|no)\s+(?:\w+\s+){0,2}?(?:comments?|responses?|replies|thoughts|kommentare?|antworten|"
+    r"reaktionen|commentaires?|comentarios?|commenti|reacties)\b.*|(?:comments?|kommentare|leserkommentare|"
+    r"(?:reader|user)s?'?\s+comments|discussion|diskussion|leave\s+a\s+(?:reply|comment)|responses?|"
+    r"commentaires|comentarios|commenti|reacties)\s*(?:\(\d+\))?\W*)$",
+    _F,
+)
+#: Commenters' signatures that open a comment: "Jane Doe says: 11/2/2012", "On October 26, 2012 at
+#: 2:08am, Rosa said...", "by james on January 31, 2011 at 9:59 am. #", "Comment number 391.".
+COMMENT_OPENS = regex.compile(
+    r"^\W*(?:(?:\S+\s+){0,5}?\S+\s+(?:says|said|schreibt|sagt|meint|a\s+écrit|dice|escribió|ha\s+scritto)\s*:"
+    r"(?:\s*.{0,40}\d.{0,20})?|on\s+.{0,40}\d.{0,30},\s*.{1,60}?\s+(?:said|says|wrote)\W*|"
+    r"by\s+\S.{0,60}?\s+on\s+.{0,40}\d.{0,30}|comment\s+number\s+\d+.*)\s*$",
+    _F,
+)
+#: ... and those that close one: "Posted by: Jane | November 13, 2012 at 12:19 PM", the reply and
+#: report links under it ("Reply", "ReplyDelete", "Report this comment").
+COMMENT_CLOSES = regex.compile(
+    r"^\W*(?:posted\s+by\s*:?\s*\S.{0,60}?(?:\||\bat\b|\bon\b|,)\s*.{0,40}\d.*|reply(?:\s*delete)?|antworten|"
+    r"répondre|responder|rispondi|report\s+this\s+comment.*|link\s+to\s+this.*|like\s+or\s+dislike.*)\W*$",
+    _F,
+)
+#: A comment section needs this many commenters' marks after its head (or three times as many
+#: with no head), and this many words of article before it (a forum thread, all comments, has no
+#: article above it).
+COMMENT_MIN_MARKS = 2
+COMMENT_MIN_ARTICLE_WORDS = 80
+
+
+def _comment_mark(line: str) -> str | None:
+    """ "opens" or "closes" for a commenter's signature or reply link, "date" for a line that is
+    a name and a date or a date alone ("David Janke 07.13.12 at 07:34"), else None."""
+    n = len(_words(line))
+    if n > 16:
+        return None
+    if COMMENT_OPENS.match(line, timeout=REGEX_TIMEOUT):
+        return "opens"
+    if COMMENT_CLOSES.match(line, timeout=REGEX_TIMEOUT):
+        return "closes"
+    if n > 10 or not _DATE_ANCHOR.search(line, timeout=REGEX_TIMEOUT) or not regex.search(r"\d", line):
+        return None
+    rest = [w for w in _words(_DATE_TOKEN.sub(" ", line, timeout=REGEX_TIMEOUT)) if regex.search(r"\p{L}", w)]
+    return "date" if len(rest) <= 5 and (not rest or rest[0][:1].isupper()) else None
+
+
 #: A site's legal imprint: company register, tax and VAT numbers ("Registergericht: Ulm HRA 724008",
 #: "USt-IdNr.: DE123456789", "Registered in England and Wales No. 1234567").
 IMPRINT = regex.compile(
@@ -834,6 +881,8 @@ class BoilerplateStage:
         if ctx.link_density and self.row_link_density is not None:
             self._link_rows(ctx, self.row_link_density)
         self._labels_above_headline(ctx)
+        if self.cfg.comments:
+            self._comment_section(ctx)
         for k in alive[-AUTHOR_BIO_TAIL:] if len(alive) >= AUTHOR_BIO_MIN_BLOCKS else ():
             text = ctx.blocks[k].text
             if (
@@ -845,6 +894,47 @@ class BoilerplateStage:
                 ctx.remove(k, "boilerplate.byline", self.name, rule="author_bio")
         if self.quality is not None and not (ctx.from_html and not self.html_quality):
             self.quality.run(ctx)
+
+    def _comment_section(self, ctx: Context) -> None:
+        """Readers' comments under the article, to the end of the document: from a comment-section
+        head ("12 Comments") followed by commenters' marks (signatures, dates, reply links); with
+        no head, from the first of three or more signatures and reply links. Judged on every block
+        of the pass, so a head or a signature counts whether or not a rule took it already."""
+        n = len(ctx.blocks)
+        article = [0] * (n + 1)  # words of the blocks still kept before position k
+        for k in range(n):
+            article[k + 1] = article[k] + (len(ctx.words(k)) if ctx.decisions[k] is None else 0)
+        marks = {k: m for k in range(n) if (m := _comment_mark(ctx.blocks[k].text)) is not None}
+        start = head = None
+        for k in range(n):
+            if (
+                article[k] >= COMMENT_MIN_ARTICLE_WORDS
+                and len(ctx.words(k)) <= 15
+                and COMMENTS_HEADER.match(ctx.blocks[k].text, timeout=REGEX_TIMEOUT)
+                and sum(1 for j in marks if j > k) >= COMMENT_MIN_MARKS
+            ):
+                start = head = k
+                break
+        if start is None:
+            signed = [
+                k for k in sorted(marks) if marks[k] != "date" and article[k] >= COMMENT_MIN_ARTICLE_WORDS
+            ]
+            if len(signed) < 3 * COMMENT_MIN_MARKS - 3:
+                return
+            # A signature that closes a comment ("Posted by: ...") comes after the comment's text.
+            start = signed[0] - (marks[signed[0]] == "closes")
+            if article[start] < COMMENT_MIN_ARTICLE_WORDS:
+                return
+        count = sum(1 for j in marks if j > start or (head is None and j >= start))
+        for j in range(start, n):
+            ctx.remove(
+                j,
+                "boilerplate.comments",
+                self.name,
+                rule="comment_section",
+                head=None if head is None else [ctx.doc_id, ctx.blocks[head].index],
+                marks=count,
+            )
 
     def _link_rows(self, ctx: Context, threshold: float) -> None:
         """Table rows of an HTML page that are mostly link text: navigation bars, page tools and
