@@ -18,7 +18,9 @@ Sets (see ``<data>/README.md``; the data live outside the repository, in ``../sh
     cleaning stages (``CleanResult.source``), so the difference between the two rows is what cleaning did.
     The row ``dedupe:plain`` cleans that extracted text as *plain text* (``dedupe.clean``): the setting of
     a pipeline that receives text someone else extracted, where the HTML hints are gone and the learned
-    line-quality model runs. It is the development proxy for scraped news text.
+    line-quality model runs. It is the development proxy for scraped news text. The row
+    ``trafilatura+dedupe`` cleans the ``trafilatura`` row's own text (default options, so readers'
+    comments are in it) as plain text: a pipeline fed by someone else's trafilatura run.
     ``--trafilatura-variants`` adds rows for other trafilatura settings.
 
 ``lines``
@@ -307,6 +309,8 @@ def eval_html_set(
         rows["dedupe:source"] = _new_sys()
         rows["dedupe:plain"] = _new_sys()
         clean_plain = import_dedupe().clean
+        if "trafilatura" in funcs:
+            rows["trafilatura+dedupe"] = _new_sys()
     reasons: Counter[str] = Counter()
     reasons_lost: Counter[str] = Counter()
     per_doc: list[dict[str, Any]] = []
@@ -355,6 +359,21 @@ def eval_html_set(
                             reasons_lost[d.reason] += lost.get(i, False)
             else:
                 text = out or ""
+                if sys_name == "trafilatura" and "trafilatura+dedupe" in rows:
+                    # trafilatura's own text (default options: comments kept) cleaned as plain text.
+                    both = rows["trafilatura+dedupe"]
+                    t1 = time.perf_counter()
+                    try:
+                        cleaned = clean_plain(text).text if text else ""
+                    except Exception as exc:
+                        cleaned = ""
+                        both["errors"] += 1
+                        warn(f"{name}/{doc_id}: dedupe (on trafilatura) raised {type(exc).__name__}: {exc}")
+                    both["seconds"] += dt + time.perf_counter() - t1
+                    both_score = ngram_prf(cleaned, gold, N)
+                    both["pairs"].append((both_score.precision, both_score.recall))
+                    both["docs"][doc_id] = both_score.f1
+                    both["empty"] += not tokenise(cleaned)
             score = ngram_prf(text, gold, N)
             row["pairs"].append((score.precision, score.recall))
             row["docs"][doc_id] = score.f1

@@ -60,3 +60,9 @@ def test_ceiling(figures, key):
 @pytest.mark.parametrize("name", FLOORS["beat_trafilatura"])
 def test_beats_trafilatura_alone(figures, name):
     assert figures[f"{name}.dedupe.f1"] > figures[f"{name}.trafilatura.f1"]
+
+
+@pytest.mark.parametrize("name", FLOORS["improves_trafilatura"])
+def test_cleaning_improves_trafilaturas_own_text(figures, name):
+    """trafilatura's output (default options) cleaned as plain text scores above it as it was."""
+    assert figures[f"{name}.trafilatura+dedupe.f1"] > figures[f"{name}.trafilatura.f1"]
