@@ -74,11 +74,32 @@ def test_a_forum_thread_without_an_article_above_is_the_content():
 
 def test_quote_attributions_are_not_signatures():
     assert _comment_mark("d2_racing wrote:") is None
-    assert _comment_mark("Jane Doe says:") == "opens"
-    assert _comment_mark("Posted by: Jane | November 13, 2012 at 12:19 PM") == "closes"
-    assert _comment_mark("Reply") == "closes"
-    assert _comment_mark("David Janke 07.13.12 at 07:34") == "date"
+    assert _comment_mark("Jane Doe says:") == "signed"
+    assert _comment_mark("Posted by: Jane | November 13, 2012 at 12:19 PM") == "signed"
+    assert _comment_mark("Reply") == "signed"
+    assert _comment_mark("Re: Standard connectors? (Score:5, Insightful)") == "signed"
+    # A byline or a date could head a post of a blog archive: they count only under a head.
+    assert _comment_mark("by james on January 31, 2011 at 9:59 am") == "weak"
+    assert _comment_mark("David Janke 07.13.12 at 07:34") == "weak"
     assert _comment_mark("The council met on March 3, 2024 to vote on the harbour plan") is None
+
+
+def test_weak_marks_need_a_head():
+    weak = ["by jane on March 3, 2012 at 9:59 am", "Nobody asked us.", "by john on March 4, 2012 at 10:02 am",
+            "The market stays open.", "by ann on March 5, 2012 at 11:00 am", "Good news."]  # fmt: skip
+    assert all(d.reason != "boilerplate.comments" for d in _decisions(*ARTICLE, *weak))
+    ds = _decisions(*ARTICLE, "Leave a Reply", *weak)
+    assert all(d.reason == "boilerplate.comments" for d in ds[len(ARTICLE) + 1 :]), ds
+
+
+def test_a_head_that_counts_the_comments_below_is_enough_when_it_is_the_only_one():
+    comments = ["Nobody asked us.", "The market stays open."]
+    head = "{ 2 comments… read them below or add one }"
+    ds = _decisions(*ARTICLE, head, *comments)
+    assert all(d.reason == "boilerplate.comments" for d in ds[len(ARTICLE) + 1 :]), ds
+    # A blog page with a counter under every post: the counters are not a comment section.
+    ds = _decisions(*ARTICLE, head, *ARTICLE[:2], "{ 5 comments… read them below or add one }", *comments)
+    assert all(d.reason != "boilerplate.comments" for d in ds)
 
 
 @pytest.mark.parametrize("comments", [True, False])

@@ -486,46 +486,61 @@ BLOG_FURNITURE = regex.compile(
 COMMENTS_HEADER = regex.compile(
     r"^\W*(?:(?:\d+|one|no)\s+(?:\w+\s+){0,2}?(?:comments?|responses?|replies|thoughts|kommentare?|antworten|"
     r"reaktionen|commentaires?|comentarios?|commenti|reacties)\b.*|(?:comments?|kommentare|leserkommentare|"
-    r"(?:reader|user)s?'?\s+comments|discussion|diskussion|leave\s+a\s+(?:reply|comment)|responses?|"
-    r"commentaires|comentarios|commenti|reacties)\s*(?:\(\d+\))?\W*)$",
+    r"(?:reader|user)s?'?\s+comments|discussion|diskussion|(?:leave|post|add|write)\s+a\s+(?:reply|comment)|"
+    r"responses?|commentaires|comentarios|commenti|reacties)\s*(?:\(\d+\))?\W*)$",
     _F,
 )
-#: Commenters' signatures that open a comment: "Jane Doe says: 11/2/2012", "On October 26, 2012 at
-#: 2:08am, Rosa said...", "by james on January 31, 2011 at 9:59 am. #", "Comment number 391.".
-COMMENT_OPENS = regex.compile(
+#: A head that counts the comments under it and says they follow: "{ 69 comments… read them below or
+#: add one }", "12 Responses to “Title”", "3 thoughts on “Title”".
+COMMENTS_COUNTED = regex.compile(
+    r"^\W*[1-9]\d*\s+(?:\w+\s+){0,2}?(?:comments?|responses?|replies|thoughts)\s*(?:…|\.\.\.)?\s*"
+    r"(?:(?:to|on)\s+\S.*|read\s+them\s+below\b.*)$",
+    _F,
+)
+#: Commenters' signatures, as sure as a head: "Jane Doe says: 11/2/2012", "Posted by: Jane |
+#: November 13, 2012 at 12:19 PM", the reply and report links under a comment ("Reply",
+#: "ReplyDelete", "Report this comment"), a Slashdot comment's title ("Re: Title (Score:5,
+#: Insightful)").
+COMMENT_SIGNED = regex.compile(
     r"^\W*(?:(?:\S+\s+){0,5}?\S+\s+(?:says|said|schreibt|sagt|meint|a\s+écrit|dice|escribió|ha\s+scritto)\s*:"
-    r"(?:\s*.{0,40}\d.{0,20})?|on\s+.{0,40}\d.{0,30},\s*.{1,60}?\s+(?:said|says|wrote)\W*|"
-    r"by\s+\S.{0,60}?\s+on\s+.{0,40}\d.{0,30}|comment\s+number\s+\d+.*)\s*$",
+    r"(?:\s*.{0,40}\d.{0,20})?|posted\s+by\s*:?\s*\S.{0,60}?(?:\||\bat\b|\bon\b|,)\s*.{0,40}\d.*|"
+    r"reply(?:\s*delete)?|antworten|répondre|responder|rispondi|report\s+this\s+comment.*|link\s+to\s+this.*|"
+    r"like\s+or\s+dislike.*|comment\s+number\s+\d+.*|.{0,80}\(score:\s*-?\d+(?:,\s*\w+)?\))\W*$",
     _F,
 )
-#: ... and those that close one: "Posted by: Jane | November 13, 2012 at 12:19 PM", the reply and
-#: report links under it ("Reply", "ReplyDelete", "Report this comment").
-COMMENT_CLOSES = regex.compile(
-    r"^\W*(?:posted\s+by\s*:?\s*\S.{0,60}?(?:\||\bat\b|\bon\b|,)\s*.{0,40}\d.*|reply(?:\s*delete)?|antworten|"
-    r"répondre|responder|rispondi|report\s+this\s+comment.*|link\s+to\s+this.*|like\s+or\s+dislike.*)\W*$",
+#: Marks that count only under a head, because an article or a blog archive has them too: "On
+#: October 26, 2012 at 2:08am, Rosa said...", "by james on January 31, 2011 at 9:59 am", a name
+#: and a date ("Ranjit | 11/6/2012 3:07:08 AM"), a date alone.
+COMMENT_WEAK = regex.compile(
+    r"^\W*(?:on\s+.{0,40}\d.{0,30},\s*.{1,60}?\s+(?:said|says|wrote)\W*|by\s+\S.{0,60}?\s+on\s+.{0,40}\d.{0,30})$",
     _F,
 )
-#: A comment section needs this many commenters' marks after its head (or three times as many
-#: with no head), and this many words of article before it (a forum thread, all comments, has no
-#: article above it).
+#: Opening and closing signatures, and where the first comment starts with respect to its mark.
+_CLOSING = regex.compile(
+    r"^\W*(?:posted\s+by|reply|antworten|répondre|responder|rispondi|report|link|like)\b", _F
+)
+#: A comment section needs this many commenters' marks after its head (three signatures with no
+#: head), and this many words of article before it (a forum thread, all comments, has no article
+#: above it).
 COMMENT_MIN_MARKS = 2
+COMMENT_MIN_SIGNED = 3
 COMMENT_MIN_ARTICLE_WORDS = 80
 
 
 def _comment_mark(line: str) -> str | None:
-    """ "opens" or "closes" for a commenter's signature or reply link, "date" for a line that is
-    a name and a date or a date alone ("David Janke 07.13.12 at 07:34"), else None."""
+    """ "signed" for a commenter's signature or reply link, "weak" for a name and a date, a date
+    alone or a signature that a byline could also be ("David Janke 07.13.12 at 07:34"), else None."""
     n = len(_words(line))
     if n > 16:
         return None
-    if COMMENT_OPENS.match(line, timeout=REGEX_TIMEOUT):
-        return "opens"
-    if COMMENT_CLOSES.match(line, timeout=REGEX_TIMEOUT):
-        return "closes"
+    if COMMENT_SIGNED.match(line, timeout=REGEX_TIMEOUT):
+        return "signed"
+    if COMMENT_WEAK.match(line, timeout=REGEX_TIMEOUT):
+        return "weak"
     if n > 10 or not _DATE_ANCHOR.search(line, timeout=REGEX_TIMEOUT) or not regex.search(r"\d", line):
         return None
     rest = [w for w in _words(_DATE_TOKEN.sub(" ", line, timeout=REGEX_TIMEOUT)) if regex.search(r"\p{L}", w)]
-    return "date" if len(rest) <= 5 and (not rest or rest[0][:1].isupper()) else None
+    return "weak" if len(rest) <= 5 and (not rest or rest[0][:1].isupper()) else None
 
 
 #: A site's legal imprint: company register, tax and VAT numbers ("Registergericht: Ulm HRA 724008",
@@ -897,32 +912,36 @@ class BoilerplateStage:
 
     def _comment_section(self, ctx: Context) -> None:
         """Readers' comments under the article, to the end of the document: from a comment-section
-        head ("12 Comments") followed by commenters' marks (signatures, dates, reply links); with
-        no head, from the first of three or more signatures and reply links. Judged on every block
-        of the pass, so a head or a signature counts whether or not a rule took it already."""
+        head ("12 Comments") followed by commenters' marks (signatures, dates, reply links), or from
+        a head that counts the comments under it ("{ 69 comments… read them below }") when the
+        page has only one; with no head, from the first of three or more signatures. Judged on
+        every block of the pass, so a head or a signature counts whether or not a rule took it."""
         n = len(ctx.blocks)
         article = [0] * (n + 1)  # words of the blocks still kept before position k
         for k in range(n):
             article[k + 1] = article[k] + (len(ctx.words(k)) if ctx.decisions[k] is None else 0)
         marks = {k: m for k in range(n) if (m := _comment_mark(ctx.blocks[k].text)) is not None}
+        heads = [
+            k
+            for k in range(n)
+            if len(ctx.words(k)) <= 15 and COMMENTS_HEADER.match(ctx.blocks[k].text, timeout=REGEX_TIMEOUT)
+        ]
+        counted = [k for k in heads if COMMENTS_COUNTED.match(ctx.blocks[k].text, timeout=REGEX_TIMEOUT)]
         start = head = None
-        for k in range(n):
-            if (
-                article[k] >= COMMENT_MIN_ARTICLE_WORDS
-                and len(ctx.words(k)) <= 15
-                and COMMENTS_HEADER.match(ctx.blocks[k].text, timeout=REGEX_TIMEOUT)
-                and sum(1 for j in marks if j > k) >= COMMENT_MIN_MARKS
-            ):
+        for k in heads:
+            if article[k] < COMMENT_MIN_ARTICLE_WORDS:
+                continue
+            if sum(1 for j in marks if j > k) >= COMMENT_MIN_MARKS or (counted == [k] and len(heads) == 1):
                 start = head = k
                 break
         if start is None:
             signed = [
-                k for k in sorted(marks) if marks[k] != "date" and article[k] >= COMMENT_MIN_ARTICLE_WORDS
+                k for k in sorted(marks) if marks[k] == "signed" and article[k] >= COMMENT_MIN_ARTICLE_WORDS
             ]
-            if len(signed) < 3 * COMMENT_MIN_MARKS - 3:
+            if len(signed) < COMMENT_MIN_SIGNED:
                 return
-            # A signature that closes a comment ("Posted by: ...") comes after the comment's text.
-            start = signed[0] - (marks[signed[0]] == "closes")
+            # A signature that closes a comment ("Posted by: ...", "Reply") comes after its text.
+            start = signed[0] - bool(_CLOSING.match(ctx.blocks[signed[0]].text))
             if article[start] < COMMENT_MIN_ARTICLE_WORDS:
                 return
         count = sum(1 for j in marks if j > start or (head is None and j >= start))
