@@ -113,3 +113,9 @@ def test_cleaning_the_clean_text_again_changes_nothing():
     text = "\n".join([*ARTICLE, "2 Comments", *COMMENTS])
     once = dedupe.clean(text, config=CFG).text
     assert dedupe.clean(once, config=CFG).text == once
+
+
+def test_a_papers_discussion_section_is_not_a_comment_section():
+    dated = ["March 3, 2012", "The first troop split in spring.", "April 4, 2012", "The second followed."]
+    ds = _decisions(*ARTICLE, "Discussion", *dated)
+    assert all(d.reason != "boilerplate.comments" for d in ds)

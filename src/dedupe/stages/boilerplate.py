@@ -486,8 +486,8 @@ BLOG_FURNITURE = regex.compile(
 COMMENTS_HEADER = regex.compile(
     r"^\W*(?:(?:\d+|one|no)\s+(?:\w+\s+){0,2}?(?:comments?|responses?|replies|thoughts|kommentare?|antworten|"
     r"reaktionen|commentaires?|comentarios?|commenti|reacties)\b.*|(?:comments?|kommentare|leserkommentare|"
-    r"(?:reader|user)s?'?\s+comments|discussion|diskussion|(?:leave|post|add|write)\s+a\s+(?:reply|comment)|"
-    r"responses?|commentaires|comentarios|commenti|reacties)\s*(?:\(\d+\))?\W*)$",
+    r"(?:reader|user)s?'?\s+comments|(?:leave|post|add|write)\s+a\s+(?:reply|comment)|"
+    r"commentaires|comentarios|commenti|reacties)\s*(?:\(\d+\))?\W*)$",
     _F,
 )
 #: A head that counts the comments under it and says they follow: "{ 69 comments… read them below or
