@@ -119,3 +119,13 @@ def test_a_papers_discussion_section_is_not_a_comment_section():
     dated = ["March 3, 2012", "The first troop split in spring.", "April 4, 2012", "The second followed."]
     ds = _decisions(*ARTICLE, "Discussion", *dated)
     assert all(d.reason != "boilerplate.comments" for d in ds)
+
+
+def test_a_blog_posts_footer_is_not_a_comment_signature():
+    """Blogger prints "Posted by X at 8:56 AM" under every post of a blog's home page; a comment
+    system signs "Posted by: X | date". Three post footers without a head are not comments."""
+    posts = []
+    for i in range(3):
+        posts += [ARTICLE[i], f"Posted by Dave Bradley at {i + 8}:56 AM"]
+    assert _comment_mark("Posted by Dave Bradley at 8:56 AM") == "weak"
+    assert all(d.reason != "boilerplate.comments" for d in _decisions(*ARTICLE, *posts))

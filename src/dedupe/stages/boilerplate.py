@@ -503,16 +503,17 @@ COMMENTS_COUNTED = regex.compile(
 #: Insightful)").
 COMMENT_SIGNED = regex.compile(
     r"^\W*(?:(?:\S+\s+){0,5}?\S+\s+(?:says|said|schreibt|sagt|meint|a\s+écrit|dice|escribió|ha\s+scritto)\s*:"
-    r"(?:\s*.{0,40}\d.{0,20})?|posted\s+by\s*:?\s*\S.{0,60}?(?:\||\bat\b|\bon\b|,)\s*.{0,40}\d.*|"
+    r"(?:\s*.{0,40}\d.{0,20})?|posted\s+by\s*(?::\s*\S.{0,60}?(?:\||\bat\b|\bon\b|,)|\s\S.{0,60}?\|)\s*.{0,40}\d.*|"
     r"reply(?:\s*delete)?|antworten|répondre|responder|rispondi|report\s+this\s+comment.*|link\s+to\s+this.*|"
     r"like\s+or\s+dislike.*|comment\s+number\s+\d+.*|.{0,80}\(score:\s*-?\d+(?:,\s*\w+)?\))\W*$",
     _F,
 )
 #: Marks that count only under a head, because an article or a blog archive has them too: "On
-#: October 26, 2012 at 2:08am, Rosa said...", "by james on January 31, 2011 at 9:59 am", a name
+#: October 26, 2012 at 2:08am, Rosa said...", "by james on January 31, 2011 at 9:59 am", a post's
+#: footer ("Posted by Dave at 8:56 AM", without the colon a comment's signature has), a name
 #: and a date ("Ranjit | 11/6/2012 3:07:08 AM"), a date alone.
 COMMENT_WEAK = regex.compile(
-    r"^\W*(?:on\s+.{0,40}\d.{0,30},\s*.{1,60}?\s+(?:said|says|wrote)\W*|by\s+\S.{0,60}?\s+on\s+.{0,40}\d.{0,30})$",
+    r"^\W*(?:on\s+.{0,40}\d.{0,30},\s*.{1,60}?\s+(?:said|says|wrote)\W*|(?:posted\s+)?by\s+\S.{0,60}?\s+(?:on|at)\s+.{0,40}\d.{0,30})$",
     _F,
 )
 #: Opening and closing signatures, and where the first comment starts with respect to its mark.
