@@ -162,7 +162,7 @@ PROMPT_FIXED = regex.compile(
     r"skip\s+(?:to\s+)?(?:main\s+)?content|back\s+to\s+top|print(?:\s+this\s+(?:article|page))?|"
     r"email\s+(?:this|to\s+a\s+friend)|mehr\s+zum\s+thema\b.*|lesen\s+sie\s+auch\b.*|lire\s+aussi\b.*|"
     r"à\s+lire\s+aussi\b.*|lee\s+también\b.*|leer\s+más\b.*|weiter\s*lesen|mehr\s+lesen|"
-    r"(?:also\s+)?read\s*:.*|watch\s*:.*|listen\s*:.*|most\s+(?:read|popular|viewed)|"
+    r"(?:also\s+)?read\s*:.*|watch\s*:.*|listen\s*:.*|most\s+(?:read|popular|viewed|recommended|commented|emailed)|"
     r"trending(?:\s+now)?|top\s+stories|you\s+(?:may|might)\s+also\s+(?:like|enjoy|be\s+interested\s+in)\b.*|"
     r"recommended(?:\s+for\s+you)?|das\s+könnte\s+sie\s+auch\s+interessieren\b.*|"
     # Comment prompts and bare share buttons.
@@ -185,7 +185,7 @@ PROMPT_FIXED = regex.compile(
     r"saltar\s+al\s+contenido(?:\s+principal)?|vai\s+al\s+contenuto(?:\s+principale)?|"
     r"terms\s+(?:of\s+(?:use|service)|and\s+conditions)|privacy\s+(?:policy|notice|settings)|"
     r"cookie\s+(?:policy|settings|preferences)|accept\s+(?:all\s+)?cookies|manage\s+cookies|"
-    r"enlarge\s+this\s+image|toggle\s+caption|hide\s+caption|view\s+(?:full\s+)?gallery|"
+    r"enlarge\s+(?:this\s+)?(?:image|photo|picture)|toggle\s+caption|(?:<<|«)\s*home|hide\s+caption|view\s+(?:full\s+)?gallery|"
     r"(?:image|photo|picture|bild|foto)\s+\d+\s+(?:of|von|de|sur|di)\s+\d+|"
     r"auch\s+interessant|zum\s+thema\b.*|weitere\s+artikel|newsletter\s+abonnieren|"
     r"sur\s+le\s+même\s+sujet\b.*|inscrivez-vous\b.*|más\s+información|noticias\s+relacionadas|"
@@ -231,7 +231,7 @@ PROMPT_FIXED = regex.compile(
     r"(?:jetzt\s+|currently\s+|now\s+)?online\b.*|"
     # Comment-section headers and close buttons.
     r"leserkommentare|kommentare\s+lesen|(?:reader|user)s?'?\s+comments|schließen|close|fermer|cerrar|chiudi|sluiten|"
-    r"there\s+are\s+no\s+comments(?:\s+yet)?|no\s+comments\s+yet|(?:es\s+gibt\s+)?(?:noch\s+)?keine\s+kommentare(?:\s+vorhanden)?|"
+    r"there\s+are\s+no\s+comments(?:\s+yet)?|no\s+comments\s+yet\b.*|(?:es\s+gibt\s+)?(?:noch\s+)?keine\s+kommentare(?:\s+vorhanden)?|"
     # Review and photo tools.
     r"(?:was\s+this\s+(?:review|answer|article|post|comment|page|information)\s+(?:helpful|useful)(?:\s+to\s+you)?|"
     r"war\s+(?:dieser|diese|dieses)\s+\w+\s+hilfreich)\s*\??|report\s+(?:this(?:\s+(?:comment|post|review))?|abuse|a\s+problem)|"
@@ -250,6 +250,7 @@ COPYRIGHT = regex.compile(
     # "© 2006 Example Media", "Example Online © Example Media Limited 2006", "All rights reserved".
     r"^(?:©|\(c\)|copyright\b|\u00a9)|(?:^|\s)©\s*(?:\d{4}\s*)?(?-i:\p{Lu})|\ball\s+rights\s+reserved\b|\balle\s+rechte\s+vorbehalten\b|"
     r"\btous\s+droits\s+réservés\b|\btodos\s+los\s+derechos\s+reservados\b|"
+    r"\bfor\s+(?:your\s+)?personal,?\s+non-?commercial\s+use\s+only\b|"
     r"\bmay\s+not\s+be\s+(?:re)?published,\s+broadcast,\s+rewritten,?\s+or\s+redistributed\b",
     _F,
 )
@@ -372,7 +373,7 @@ TAGS = regex.compile(
 #: "Veröffentlicht unter Allgemein, Termine |". A sentence ("Posted in 2012, the video ...") ends
 #: with a full stop and is left alone.
 POSTED_IN = regex.compile(
-    r"^(?:posted\s+in|filed\s+under|veröffentlicht\s+(?:unter|in)|abgelegt\s+unter|publié\s+dans|"
+    r"^(?:posted\s+in|filed\s+under|tagged(?:\s+with)?|veröffentlicht\s+(?:unter|in)|abgelegt\s+unter|publié\s+dans|"
     r"classé\s+dans|publicado\s+en|pubblicato\s+in)\s+(?:[^.!?]|(?<=\b\p{Lu})\.){1,200}$",
     _F,
 )
@@ -390,6 +391,7 @@ CONSENT = regex.compile(
 _POSTED_IN_STARTS = (
     "posted",
     "filed",
+    "tagged",
     "veröffentlicht",
     "abgelegt",
     "publié",
@@ -476,7 +478,9 @@ BLOG_FURNITURE = regex.compile(
     r"be\s+the\s+first\s+to\s+like\s+this\b.*|\d+\s+(?:bloggers?|people|others)\s+like\s+this\b.*|"
     r"view\s+all\s+posts\s+(?:by|in|filed\s+under)\b.*|posted\s+by\s*:?|(?:recent|latest)\s+(?:posts|comments|entries)\s*:?|"
     r"newsletter\s+sign[\s-]?up|previously\s+posted\s+items?|add\s+(?:a\s+|your\s+)?comment|related\s+posts?\s*:?|"
-    r"follow\s+us\s*!?|\d+\s+comments?\s+(?:have|has)\s+been\s+(?:made|posted)\b.*|\[(?:date|thread)\s+(?:prev|next|index)\].*|"
+    r"follow\s+us\s*!?|your\s+e-?mail(?:\s+address)?\s+will\s+not\s+be\s+published\b.*|"
+    r"required\s+fields\s+are\s+marked\b.*|"
+    r"posted\s+by\s+\S+(?:\s+\S+){0,2}(?:\s+on\s+[^.!?]{1,40}?)?\s+in\s+(?-i:\p{Lu})[^.!?]{0,120}\.?|\d+\s+comments?\s+(?:have|has)\s+been\s+(?:made|posted)\b.*|\[(?:date|thread)\s+(?:prev|next|index)\].*|"
     r"\d+\s*[-–]\s*\d+\s+(?:of|von|de|sur)\s+[\d,.]+(?:\s+(?:results?|ergebnisse[n]?|résultats|resultados|treffer|"
     r"items|einträgen?|entries)\b.*)?)\s*$",
     _F,
@@ -610,6 +614,7 @@ _COPYRIGHT_WORDS = (
     "réservés",
     "reservados",
     "redistributed",
+    "commercial",
 )
 _CREDIT_WORDS = ("photo", "image", "pic", "foto", "bild", "credit", "crédit")
 
