@@ -129,3 +129,30 @@ def test_a_blog_posts_footer_is_not_a_comment_signature():
         posts += [ARTICLE[i], f"Posted by Dave Bradley at {i + 8}:56 AM"]
     assert _comment_mark("Posted by Dave Bradley at 8:56 AM") == "weak"
     assert all(d.reason != "boilerplate.comments" for d in _decisions(*ARTICLE, *posts))
+
+
+@pytest.mark.parametrize(
+    "head",
+    ["12 Comments", "{ 69 comments… read them below or add one }", "3 thoughts on “Title”", "Leave a Reply",
+     "Kommentare (4)", "12 Antworten", "5 Reaktionen", "4 commentaires", "3 comentarios", "2 commenti",
+     "7 reacties", "Reader comments", "Post a Comment", "12 Responses to “Title”"],
+)  # fmt: skip
+def test_head_prefilter_never_rejects_a_head(head):
+    from dedupe.stages import boilerplate as bp
+
+    assert bp.COMMENTS_HEADER.match(head), head
+    assert bp._has(head.lower(), bp._COMMENT_HEAD_WORDS), head
+
+
+@pytest.mark.parametrize(
+    "line",
+    ["Jane Doe says: 11/2/2012", "Jane sagt:", "Jane schreibt:", "Jane a écrit :", "Jane dice:", "Jane escribió:",
+     "Jane ha scritto:", "Posted by: Jane | March 3, 2012", "Reply", "ReplyDelete", "Antworten", "Répondre",
+     "Responder", "Rispondi", "Report this comment", "Link to this (Comment number 3)", "Like or Dislike: 1 0",
+     "Comment number 391.", "Re: Title (Score:5, Insightful)"],
+)  # fmt: skip
+def test_signature_prefilter_never_rejects_a_signature(line):
+    from dedupe.stages import boilerplate as bp
+
+    assert _comment_mark(line) == "signed", line
+    assert bp._has(line.lower(), bp._SIGNATURE_WORDS), line

@@ -532,6 +532,43 @@ COMMENT_MIN_SIGNED = 3
 COMMENT_MIN_ARTICLE_WORDS = 80
 
 
+#: Words every head and every signature holds (cheap tests before the patterns).
+_COMMENT_HEAD_WORDS = (
+    "comment",
+    "coment",
+    "respons",
+    "repl",
+    "thought",
+    "kommentar",
+    "antwort",
+    "reaktion",
+    "reacties",
+)
+_SIGNATURE_WORDS = (
+    "say",
+    "said",
+    "schreibt",
+    "sagt",
+    "meint",
+    "écrit",
+    "dice",
+    "escribió",
+    "scritto",
+    "posted",
+    "repl",
+    "antworten",
+    "répondre",
+    "responder",
+    "rispondi",
+    "report",
+    "link to",
+    "like or",
+    "comment number",
+    "score:",
+)
+
+
+@lru_cache(maxsize=1 << 14)
 def _comment_mark(line: str) -> str | None:
     """ "signed" for a commenter's signature or reply link, "weak" for a name and a date, a date
     alone or a signature that a byline could also be ("David Janke 07.13.12 at 07:34"), else None."""
@@ -926,12 +963,17 @@ class BoilerplateStage:
         article = [0] * (n + 1)  # words of the blocks still kept before position k
         for k in range(n):
             article[k + 1] = article[k] + (len(ctx.words(k)) if ctx.decisions[k] is None else 0)
-        marks = {k: m for k in range(n) if (m := _comment_mark(ctx.blocks[k].text)) is not None}
+        lows = [b.text.lower() for b in ctx.blocks]
         heads = [
             k
             for k in range(n)
-            if len(ctx.words(k)) <= 15 and COMMENTS_HEADER.match(ctx.blocks[k].text, timeout=REGEX_TIMEOUT)
+            if len(ctx.words(k)) <= 15
+            and _has(lows[k], _COMMENT_HEAD_WORDS)
+            and COMMENTS_HEADER.match(ctx.blocks[k].text, timeout=REGEX_TIMEOUT)
         ]
+        # Without a head only signatures count: look at the lines that may hold one.
+        look = range(n) if heads else [k for k in range(n) if _has(lows[k], _SIGNATURE_WORDS)]
+        marks = {k: m for k in look if (m := _comment_mark(ctx.blocks[k].text)) is not None}
         counted = [k for k in heads if COMMENTS_COUNTED.match(ctx.blocks[k].text, timeout=REGEX_TIMEOUT)]
         start = head = None
         for k in heads:
