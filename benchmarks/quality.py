@@ -314,6 +314,22 @@ def eval_html_set(
     reasons: Counter[str] = Counter()
     reasons_lost: Counter[str] = Counter()
     per_doc: list[dict[str, Any]] = []
+
+    def score_plain(row: dict[str, Any], text: str, gold: str, doc_id: str, extract_seconds: float) -> None:
+        """Clean ``text`` as plain text (``dedupe.clean``) and score it into ``row``."""
+        t1 = time.perf_counter()
+        try:
+            cleaned = clean_plain(text).text if text else ""
+        except Exception as exc:  # a failing page must not stop the run
+            cleaned = ""
+            row["errors"] += 1
+            warn(f"{name}/{doc_id}: dedupe (plain text) raised {type(exc).__name__}: {exc}")
+        row["seconds"] += extract_seconds + time.perf_counter() - t1
+        sc = ngram_prf(cleaned, gold, N)
+        row["pairs"].append((sc.precision, sc.recall))
+        row["docs"][doc_id] = sc.f1
+        row["empty"] += not tokenise(cleaned)
+
     for rec in records:
         doc_id, html, gold = rec["id"], rec["html"], rec["gold_text"]
         for sys_name, fn in funcs.items():
@@ -338,19 +354,7 @@ def eval_html_set(
                 src_row["pairs"].append((src_score.precision, src_score.recall))
                 src_row["docs"][doc_id] = src_score.f1
                 src_row["empty"] += not tokenise(source)
-                plain_row = rows["dedupe:plain"]
-                t1 = time.perf_counter()
-                try:
-                    plain = clean_plain(source).text if source else ""
-                except Exception as exc:
-                    plain = ""
-                    plain_row["errors"] += 1
-                    warn(f"{name}/{doc_id}: dedupe (plain) raised {type(exc).__name__}: {exc}")
-                plain_row["seconds"] += dt + time.perf_counter() - t1
-                plain_score = ngram_prf(plain, gold, N)
-                plain_row["pairs"].append((plain_score.precision, plain_score.recall))
-                plain_row["docs"][doc_id] = plain_score.f1
-                plain_row["empty"] += not tokenise(plain)
+                score_plain(rows["dedupe:plain"], source, gold, doc_id, dt)
                 if out is not None:
                     lost = lost_blocks(out, gold)
                     for i, d in enumerate(out.decisions):
@@ -361,19 +365,7 @@ def eval_html_set(
                 text = out or ""
                 if sys_name == "trafilatura" and "trafilatura+dedupe" in rows:
                     # trafilatura's own text (default options: comments kept) cleaned as plain text.
-                    both = rows["trafilatura+dedupe"]
-                    t1 = time.perf_counter()
-                    try:
-                        cleaned = clean_plain(text).text if text else ""
-                    except Exception as exc:
-                        cleaned = ""
-                        both["errors"] += 1
-                        warn(f"{name}/{doc_id}: dedupe (on trafilatura) raised {type(exc).__name__}: {exc}")
-                    both["seconds"] += dt + time.perf_counter() - t1
-                    both_score = ngram_prf(cleaned, gold, N)
-                    both["pairs"].append((both_score.precision, both_score.recall))
-                    both["docs"][doc_id] = both_score.f1
-                    both["empty"] += not tokenise(cleaned)
+                    score_plain(rows["trafilatura+dedupe"], text, gold, doc_id, dt)
             score = ngram_prf(text, gold, N)
             row["pairs"].append((score.precision, score.recall))
             row["docs"][doc_id] = score.f1
