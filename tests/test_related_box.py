@@ -34,12 +34,16 @@ def _clean(label: str | None, box: list[str] = BOX) -> dedupe.CleanResult:
     return dedupe.clean("\n".join(lines), config=CFG)
 
 
+def _by_text(r: dedupe.CleanResult) -> dict[str, dedupe.Decision]:
+    return {b.text: d for b, d in zip(r.blocks, r.decisions)}
+
+
 @pytest.mark.parametrize(
     "label", ["Related", "Related stories:", "More on this story", "Mehr zum Thema", "À lire aussi"]
 )
 def test_box_under_a_label_is_removed(label):
     r = _clean(label)
-    by_text = {b.text: d for b, d in zip(r.blocks, r.decisions)}
+    by_text = _by_text(r)
     for h in BOX:
         d = by_text[h]
         assert d.reason == "offtopic.teaser" and d.evidence["rule"] == "related_box", d
@@ -57,7 +61,7 @@ def test_same_headlines_without_a_label_are_not_this_rule():
 def test_box_ends_at_the_first_sentence():
     sentence = "Officials said the evacuation went smoothly and that no tourists had been injured."
     r = _clean("Related", [BOX[0], sentence, BOX[1]])
-    by_text = {b.text: d for b, d in zip(r.blocks, r.decisions)}
+    by_text = _by_text(r)
     assert by_text[BOX[0]].evidence.get("rule") == "related_box"
     assert by_text[sentence].kept
     assert by_text[BOX[1]].evidence.get("rule") != "related_box"
@@ -70,13 +74,13 @@ def test_cut_headlines_and_arrow_links_are_box_items():
         "Songbirds and the warming north…",
     ]
     r = _clean("Recent Posts", box)
-    by_text = {b.text: d for b, d in zip(r.blocks, r.decisions)}
+    by_text = _by_text(r)
     assert all(by_text[h].evidence.get("rule") == "related_box" for h in box)
 
 
 def test_a_line_introducing_a_list_ends_the_box():
     r = _clean("Topics", [BOX[0], "Eight quotes about the fire:", BOX[1]])
-    by_text = {b.text: d for b, d in zip(r.blocks, r.decisions)}
+    by_text = _by_text(r)
     assert by_text[BOX[0]].evidence.get("rule") == "related_box"
     assert by_text["Eight quotes about the fire:"].evidence.get("rule") != "related_box"
     assert by_text[BOX[1]].evidence.get("rule") != "related_box"
@@ -85,7 +89,7 @@ def test_a_line_introducing_a_list_ends_the_box():
 def test_bulleted_links_under_a_links_label():
     box = ["- Google-Themenspecial", "- News zu Internet-Themen", "- Firefox"]
     r = _clean("Interessante Links", box)
-    by_text = {b.text: d for b, d in zip(r.blocks, r.decisions)}
+    by_text = _by_text(r)
     assert all(by_text[h].evidence.get("rule") == "related_box" for h in box)
     # The same bullets without the label are not this rule's.
     r = _clean(None, box)
@@ -99,17 +103,17 @@ def test_a_box_of_bulleted_links_ends_at_the_first_line_without_a_bullet():
         "Firefox adds a reading mode for long articles",
     ]
     r = _clean("Mehr von Example:", box)
-    by_text = {b.text: d for b, d in zip(r.blocks, r.decisions)}
+    by_text = _by_text(r)
     assert all(by_text[h].evidence.get("rule") == "related_box" for h in box[:2])
     assert by_text[box[2]].evidence.get("rule") != "related_box"
     # And the other way round: a bulleted line after plain headlines is not the box's.
     r = _clean("Related", [BOX[0], BOX[1], "- Firefox"])
-    by_text = {b.text: d for b, d in zip(r.blocks, r.decisions)}
+    by_text = _by_text(r)
     assert by_text[BOX[1]].evidence.get("rule") == "related_box"
     assert by_text["- Firefox"].evidence.get("rule") != "related_box"
 
 
 def test_a_label_without_a_box_stays():
     r = _clean("Topics", [])
-    by_text = {b.text: d for b, d in zip(r.blocks, r.decisions)}
+    by_text = _by_text(r)
     assert by_text["Topics"].kept
