@@ -167,3 +167,27 @@ def test_a_worker_crash_is_survived_and_reported(capsys):
 def test_workers_option_is_validated(capsys):
     assert main(["clean", "--workers", "0"]) == 2
     assert main(["clean", "--workers", "two"]) == 2
+
+
+def test_terminate_frees_the_pool_thread_stuck_on_half_a_result():
+    """A worker killed while it writes its result leaves half a message in the results pipe; the
+    pool's manager thread then waits for the rest, and the interpreter would hang at exit joining
+    it (seen as a `dedupe clean --workers 2` that printed its summary after SIGTERM and never
+    exited). terminate() must leave no such thread behind."""
+    import struct
+    import time
+
+    phase: LocalPhase[int] = LocalPhase(Config(), workers=2)
+    list(phase.map([(0, Document(id="a", text="One short paragraph of text."))]))
+    ex = phase._executor
+    assert ex is not None
+    manager = ex._executor_manager_thread
+    writer = ex._result_queue._writer
+    os.write(writer.fileno(), struct.pack("!i", 1000))  # a header announcing 1000 bytes, and no more
+    time.sleep(0.5)  # the thread reads the header, then waits for the body
+    try:
+        phase.terminate()
+        assert not manager.is_alive()
+    finally:
+        if manager.is_alive():  # do not leave the test run hanging at exit
+            writer.close()

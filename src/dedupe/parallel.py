@@ -64,6 +64,10 @@ def default_workers() -> int:
         return max(1, os.cpu_count() or 1)
 
 
+#: Seconds to wait for the pool's manager thread to end after its workers were killed.
+MANAGER_JOIN_SECONDS = 2.0
+
+
 def _init_worker(config: Config, time_budget: float | None, corpus: bool = False) -> None:
     # Ctrl-C in a terminal signals the whole process group; only the main process decides.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
@@ -164,6 +168,8 @@ class LocalPhase(Generic[T]):
         if ex is None:
             return
         procs = list((getattr(ex, "_processes", None) or {}).values())
+        manager = getattr(ex, "_executor_manager_thread", None)
+        results = getattr(ex, "_result_queue", None)
         ex.shutdown(wait=False, cancel_futures=True)
         for p in procs:
             with contextlib.suppress(Exception):
@@ -174,6 +180,17 @@ class LocalPhase(Generic[T]):
                 if p.is_alive():
                     p.kill()
                     p.join(timeout=5)
+        if manager is not None and manager.is_alive():
+            manager.join(timeout=MANAGER_JOIN_SECONDS)
+            if manager.is_alive() and results is not None:
+                # A worker killed while it wrote a result leaves half a message in the results
+                # pipe, and the pool's manager thread waits for the rest for ever: the pool holds
+                # a write end of that pipe itself, so no end-of-file comes, and the interpreter
+                # then hangs at exit joining the thread. Closing that write end turns the wait
+                # into end-of-file: the thread sees a broken pool and ends.
+                with contextlib.suppress(Exception):
+                    results._writer.close()
+                manager.join(timeout=MANAGER_JOIN_SECONDS)
 
     def __enter__(self) -> LocalPhase[T]:
         return self
