@@ -243,7 +243,13 @@ TRANSLATION = regex.compile(
     r"\b(?:automated|automatic|machine)\s+translation\b|\btranslated\s+(?:by|from|with)\b|^translation\s*:|"
     r"\bthis\s+(?:article|text|story)\s+(?:was|has\s+been)\s+translated\b|\bübersetz(?:t|ung)\s+(?:von|aus|durch)\b|"
     r"\b(?:maschinell|automatisch)\s+übersetzt\b|\btraduit\s+(?:de|par)\b|\btraduction\s+automatique\b|\btraducido\s+(?:del?|por)\b|"
-    r"\btraducción\s+automática\b|\btradotto\s+da\b|^\(?translated\b",
+    r"\btraducción\s+automática\b|\btradotto\s+da\b|^\(?translated\b|"
+    # "This is an edited translation of the original article", "Dieser Artikel wurde aus dem
+    # Englischen übersetzt", "Aus dem Englischen von Jane Doe", "Übersetzung: Jane Doe".
+    r"\b(?:edited|abridged|shortened)\s+translation\b|^this\s+is\s+an?\s+(?:\w+\s+){0,2}translation\s+of\b|"
+    r"\baus\s+dem\s+\p{L}+en\s+(?:übersetzt|übertragen)\s*\.?\s*$|"
+    r"^aus\s+dem\s+\p{L}+en\s+(?:übersetzt\s+|übertragen\s+)?von\s+(?-i:\p{Lu})|"
+    r"^(?:übersetzung|traduction|traducción|traduzione)\s*:",
     _F,
 )
 COPYRIGHT = regex.compile(
@@ -353,6 +359,38 @@ MENU = regex.compile(
 #: "Posted by NAME at 8:56 AM", "Posted by: name at October 28, 2012 04:59 PM": who and when.
 POSTED_BY = regex.compile(
     r"^(?:posted|written|submitted|published)\s+by\s*:?\s*(?:\S{1,40}\s+){1,4}?(?:at|on|am|um|le|el)\s+", _F
+)
+#: A byline with the writer's role ("Jane Doe | Staff writer", "John Roe, Senior Correspondent")
+#: or with a relative time ("Posted 2 hours ago by Jane Doe").
+BYLINE_ROLE = regex.compile(
+    r"^(?-i:\p{Lu})[\p{L}\p{M}.'’\-]+(?:\s+(?-i:\p{Lu})[\p{L}\p{M}.'’\-]+){1,3}\s*[|,–—-]\s*"
+    r"(?:(?:staff|senior|chief|contributing|freelance|political|foreign|business|sports?|science|health|"
+    r"tech(?:nology)?|investigative|special|national|local|economics|culture|news|digital|associate|deputy|"
+    r"managing|executive)\s+){0,2}"
+    r"(?:writer|reporter|correspondent|editor|columnist|contributor|journalist|photographer|producer)s?\s*$|"
+    r"^(?:posted|published|updated|written)\s+(?:\d+|an?)\s+(?:minute|min|hour|hr|day|week|month)s?\s+ago\s+by\s+"
+    r"(?-i:\p{Lu})[\p{L}\p{M}.'’\-]+(?:\s+(?-i:\p{Lu})[\p{L}\p{M}.'’\-]+){0,3}\s*$",
+    _F_SIMPLE_CASE,
+)
+#: The writer's contact line: "Email the author", "Contact the reporter at jdoe@example.com",
+#: "Kontakt zur Autorin".
+AUTHOR_CONTACT = regex.compile(
+    r"^(?:e-?mail|contact|write\s+to|message)\s+(?:the\s+)?(?:author|reporter|writer|columnist|correspondent)s?"
+    r"(?:\s+(?:at|on|via)\s+\S+)?\s*\.?$|^kontakt\s+zu[mr]\s+(?:autorin|autor|redaktion)\s*$",
+    _F,
+)
+#: An agency credit in capitals closing a caption: "... in Washington, March 4, 2019.
+#: REUTERS/Kevin Lamarque/File Photo", "AFP PHOTO / JOHN DOE". Case-sensitive: the agency's name
+#: in capitals, then a slash.
+CAPTION_CREDIT_CAPS = regex.compile(
+    r"(?:^|[.!?\"”’)]\s+)(?:REUTERS|AFP(?:\s+PHOTO)?|AP(?:\s+PHOTO)?|EPA(?:-EFE)?|XINHUA|ANADOLU|DPA|EFE|ANSA|"
+    r"KYODO|YONHAP|BLOOMBERG|GETTY\s+IMAGES|SHUTTERSTOCK|NURPHOTO|SIPA)\s*/\s*\p{L}[^/]{0,50}(?:/\s*\p{L}[^/]{0,30}){0,2}\s*$"
+)
+#: Labels of a picture on news sites: "Image copyright Getty Images", "Image caption Protesters
+#: outside ...", "Media caption Watch: ...", "Image source, Reuters". ("Photo credit: X" is left
+#: to the credit rules: the dragnet gold keeps such lines when they name no agency.)
+MEDIA_LABEL = regex.compile(
+    r"^(?:image|media|video|photo|picture)\s+(?:copyright|caption|source)\b[,:]?\s*\S", _F
 )
 #: An author's bio line at the end of an article: "Jane Doe is The Post's mobile projects editor.",
 #: "John Roe is a freelance journalist based in Madrid." Judged only among the last blocks.
@@ -637,7 +675,7 @@ COOKIES = regex.compile(
 
 #: Words every match of a pattern contains (lower-cased): a line without any of them is not
 #: searched (the unanchored, case-insensitive patterns cost ~0.1 ms per line each).
-_TRANSLATION_WORDS = ("translat", "übersetz", "tradu", "tradott")
+_TRANSLATION_WORDS = ("translat", "übersetz", "übertrag", "tradu", "tradott", "aus dem ")
 _DISCLAIMER_WORDS = (
     "disclaimer", "haftungsausschluss", "avertissement", "expressed", "informational", "constitute",
     "construed", "beratung", "meinung",
@@ -757,6 +795,10 @@ def classify_line(line: str) -> tuple[str, str] | None:
                 return "boilerplate.byline", "posted_by_at"
         if n <= 20 and _has(low, _CREDIT_KEYWORDS) and REPORTING_CREDIT.match(line, timeout=REGEX_TIMEOUT):
             return "boilerplate.byline", "reporting_credit"
+        if n <= 12 and BYLINE_ROLE.match(line, timeout=REGEX_TIMEOUT):
+            return "boilerplate.byline", "byline_role"
+        if n <= 10 and AUTHOR_CONTACT.match(line, timeout=REGEX_TIMEOUT):
+            return "boilerplate.prompt", "author_contact"
         if n <= 40 and ":" in line and TAGS.match(line, timeout=REGEX_TIMEOUT):
             return "boilerplate.links", "tags"
         head = low.lstrip()
@@ -812,6 +854,10 @@ def classify_line(line: str) -> tuple[str, str] | None:
         brackets = ("(" in line or "[" in line) and (")" in line or "]" in line)
         if brackets and CAPTION_CREDIT_END.search(line, timeout=REGEX_TIMEOUT):
             return "boilerplate.caption", "credit_in_brackets"
+        if "/" in line and CAPTION_CREDIT_CAPS.search(line, timeout=REGEX_TIMEOUT):
+            return "boilerplate.caption", "credit_caps"
+        if n <= 80 and MEDIA_LABEL.match(line, timeout=REGEX_TIMEOUT):
+            return "boilerplate.caption", "media_label"
         if "/" in line and CAPTION_CREDIT_TRAIL.search(line, timeout=REGEX_TIMEOUT):
             return "boilerplate.caption", "credit_trail"
         if n <= 40 and _has(low, _CREDIT_WORDS) and CAPTION_CREDIT_LABEL.search(line, timeout=REGEX_TIMEOUT):
