@@ -101,7 +101,8 @@ _AGENCIES = (
     r"shutterstock|alamy|istock(?:photo)?|pa(?:\s+(?:images|wire|media))?|rex(?:/shutterstock)?|"
     r"sipa|nurphoto|bloomberg|picture[\s-]alliance|imago|keystone|ansa|tass|sputnik|ria\s+novosti|"
     r"corbis|wenn|zuma(?:\s+press)?|abaca|belga|kyodo|yonhap|handout|file(?:\s+photo)?|courtesy|"
-    r"supplied|screengrab|screenshot|twitter|facebook|instagram|youtube|social\s+media"
+    r"supplied|screengrab|screenshot|twitter|facebook|instagram|youtube|social\s+media|associated\s+press|"
+    r"agencies|staff\s+(?:and|&)\s+agencies|rtr|kna|epd|apa|sda|ddp"
 )
 CAPTION_CREDIT_END = regex.compile(
     # "[AFP/Getty]", "(Reuters)", "[Photo: Anadolu Agency]" at the end of a line.
@@ -138,11 +139,17 @@ _CHANNELS = (
     r"our\s+channel|our\s+page|us\s+on"
 )
 PROMPT = regex.compile(
-    rf"^(?:please\s+)?(?:follow|like|join|subscribe|sign\s+up|share|find|connect\s+with|get\s+(?:our|the)|"
+    # "For more news, follow us on Telegram", "Keep up with the latest news with our newsletter".
+    rf"^(?:for\s+(?:more|the\s+latest)(?:\s+\w+){{0,2}},?\s+)?(?:please\s+)?"
+    rf"(?:follow|like|join|subscribe|sign\s+up|share|find|connect\s+with|get\s+(?:our|the)|keep\s+up\s+with|"
     rf"download|stay\s+(?:updated|connected|informed)|folgen\s+sie|folge\s+uns|teilen|abonnieren|"
     rf"suivez|partager|abonnez|síguenos|siguenos|compartir|suscríbete|seguici|condividi|volg\s+ons)\b"
     rf".{{0,80}}?(?:\b(?:{_CHANNELS})\b|@\w+)",
     _F,
+)
+#: A row of share buttons left as text: "Facebook Twitter LinkedIn Email", "Share | Tweet | Email".
+SHARE_BUTTONS = regex.compile(
+    rf"^(?:(?:{_CHANNELS}|e-?mail|print|share|tweet|copy\s+link|messenger|sms|xing)\s*[|,·•/]?\s*){{3,}}$", _F
 )
 #: A fixed phrase is matched without the table-cell bars and bullets around it ("||Back to top ||",
 #: "- Read more", "|weiterlesen …|").
@@ -224,6 +231,16 @@ PROMPT_FIXED = regex.compile(
     r"(?:play|watch)\s+(?:the\s+)?video|now\s+playing|up\s+next|listen\s+\d+\s+min\w*|"
     r"skip\s+to\s+(?:navigation|search|footer)|zur\s+startseite|zum\s+artikel|(?:artikel\s+|audio\s+)?anhören|"
     r"hier\s+geht'?s\s+zu[mr]?\b.*|"
+    r"read\s+(?:the\s+)?full\s+(?:article|story|report)|open\s+in\s+(?:the\s+)?app|report\s+an?\s+(?:error|typo)|"
+    r"send\s+us\s+(?:your\s+)?feedback|corrections?\s+policy|editor'?s'?\s+(?:picks?|choice)|"
+    r"latest\s+(?:news|stories|headlines|videos)|advertisement\s*[-–—:]\s*continue\s+reading(?:\s+below)?|"
+    r"already\s+have\s+an\s+account\b.*|create\s+a\s+(?:free\s+)?account\b.*|"
+    r"(?:like|liked|enjoy|enjoyed|love|loved)\s+this\s+(?:story|article|post)\s*\?.*|"
+    r"want\s+more\s+(?:stories|news|articles|content)\s+like\s+this\b.*|"
+    r"our\s+journalism\s+is\s+(?:supported|funded|made\s+possible)\s+by\b.*|"
+    r"this\s+(?:article|story)\s+is\s+part\s+of\s+(?:our|a|the)\s+(?:\w+\s+){0,3}(?:series|package|coverage|project)\b.*|"
+    r"mehr\s+nachrichten|lesen\s+sie\s+mehr|meistgelesen(?:e|en)?(?:\s+artikel)?|jetzt\s+teilen|"
+    r"plus\s+d'articles|más\s+noticias|"
     # Where the reader is, how to get back up, who is online, an address hidden from spambots.
     r"(?:sie\s+sind\s+hier|you\s+are\s+here|vous\s+êtes\s+ici|usted\s+está\s+aquí)\s*:.*|"
     r"(?:zurück\s+)?nach\s+oben|(?:zum\s+)?seitenanfang|to\s+top|top|haut\s+de\s+(?:la\s+)?page|"
@@ -368,6 +385,8 @@ BYLINE_ROLE = regex.compile(
     r"tech(?:nology)?|investigative|special|national|local|economics|culture|news|digital|associate|deputy|"
     r"managing|executive)\s+){0,2}"
     r"(?:writer|reporter|correspondent|editor|columnist|contributor|journalist|photographer|producer)s?\s*$|"
+    # "Al Example Staff", "Editorial Staff"
+    r"^(?:(?-i:\p{Lu})[\p{L}\p{M}.'’\-]*\s+){1,4}staff(?:\s+(?:writer|reporter)s?)?\s*$|"
     r"^(?:posted|published|updated|written)\s+(?:\d+|an?)\s+(?:minute|min|hour|hr|day|week|month)s?\s+ago\s+by\s+"
     r"(?-i:\p{Lu})[\p{L}\p{M}.'’\-]+(?:\s+(?-i:\p{Lu})[\p{L}\p{M}.'’\-]+){0,3}\s*$",
     _F_SIMPLE_CASE,
@@ -777,6 +796,8 @@ def classify_line(line: str) -> tuple[str, str] | None:
             return "boilerplate.prompt", "follow_share_subscribe"
         if n <= 12 and PROMPT_FIXED.match(_EDGES.sub("", line), timeout=REGEX_TIMEOUT):
             return "boilerplate.prompt", "fixed_phrase"
+        if n <= 12 and SHARE_BUTTONS.match(line, timeout=REGEX_TIMEOUT):
+            return "boilerplate.prompt", "share_buttons"
         if n <= 20 and HELPFUL.match(line, timeout=REGEX_TIMEOUT):
             return "boilerplate.prompt", "helpful_counter"
         if n <= 60 and _has(low, _DISCLAIMER_WORDS) and DISCLAIMER.search(line, timeout=REGEX_TIMEOUT):
