@@ -561,3 +561,45 @@ def test_posted_in_every_language_passes_its_prefilter(line):
     """The prefilter (_POSTED_IN_STARTS) is written by hand beside the pattern: every alternative
     of the pattern must get through it."""
     assert classify_line(line) == ("boilerplate.links", "posted_in")
+
+
+_PROSE = [
+    "The city council approved a new budget on Monday after months of talks over the money for buses.",
+    "Council members who opposed the plan said it left too little for road repairs and more borrowing.",
+]
+
+
+def _decisions(lines):
+    cfg = Config(stages=("boilerplate",), boilerplate=dedupe.config.BoilerplateConfig(quality=False))
+    r = dedupe.clean("\n".join(lines), config=cfg)
+    return {b.text: d for b, d in zip(r.blocks, r.decisions, strict=True)}
+
+
+@pytest.mark.parametrize("label", ["Topics", "Tags:", "Themen", "Schlagworte"])
+def test_tag_box_after_the_article(label):
+    got = _decisions([_HEADLINE, *_PROSE, label, "Politics", "Transit Authority"])
+    for text in (label, "Politics", "Transit Authority"):
+        assert got[text].reason == "boilerplate.links" and got[text].evidence["rule"] == "tag_box", text
+    assert got["Transit Authority"].evidence["part"] == "tag"
+    assert all(got[p].kept for p in _PROSE)
+
+
+def test_tag_box_stops_at_a_longer_line_and_before_the_body():
+    # Above the first prose paragraph: the box ends where the article starts.
+    got = _decisions([_HEADLINE, "Topics", "Politics", *_PROSE])
+    assert not got["Topics"].kept and not got["Politics"].kept
+    assert all(got[p].kept for p in _PROSE)
+    # A tag has at most TAG_MAX_WORDS words: a longer line after the box is not a tag.
+    longer = "Transit money for the new depots in the north"
+    got = _decisions([_HEADLINE, *_PROSE, "Topics", "Politics", longer])
+    assert not got["Politics"].kept and got[longer].kept
+
+
+def test_topics_heading_inside_the_article_is_content():
+    lines = [_HEADLINE, _PROSE[0], "Topics", "Algebra", "Geometry", _PROSE[1]]
+    assert all(d.kept for d in _decisions(lines).values() if d is not None)
+
+
+@pytest.mark.parametrize("line", ["Updated", "Published", "Aktualisiert", "Updated:"])
+def test_bare_date_labels(line):
+    assert classify_line(line) == ("boilerplate.dateline", "date_label")

@@ -523,7 +523,8 @@ COMMENT_LOGIN = regex.compile(
 _COMMENT_WORDS = ("komment", "comment", "reply", "post")
 #: A date's label left without its date: "Aktualisiert:", "Published:".
 DATE_LABEL = regex.compile(
-    r"^\W*(?:aktualisiert|updated|last\s+updated|veröffentlicht|published|stand|posted|datum|date)\s*:\s*$",
+    r"^\W*(?:(?:aktualisiert|updated|last\s+updated|veröffentlicht|published|stand|posted|datum|date)\s*:|"
+    r"aktualisiert|updated|last\s+updated|veröffentlicht|published)\s*$",
     _F,
 )
 #: What blog engines print around a post (WordPress, Blogger, Drupal): "This entry was posted on ... and
@@ -847,7 +848,7 @@ def classify_line(line: str) -> tuple[str, str] | None:
             return "boilerplate.links", "blog_furniture"
         if n <= 40 and _has(low, _COMMENT_WORDS) and COMMENT_LOGIN.search(line, timeout=REGEX_TIMEOUT):
             return "boilerplate.prompt", "comment_login"
-        if n <= 3 and ":" in line and DATE_LABEL.match(line, timeout=REGEX_TIMEOUT):
+        if n <= 3 and DATE_LABEL.match(line, timeout=REGEX_TIMEOUT):
             return "boilerplate.dateline", "date_label"
         if n <= 40 and _has(low, _IMPRINT_WORDS) and IMPRINT.search(line, timeout=REGEX_TIMEOUT):
             return "boilerplate.disclaimer", "legal_imprint"
@@ -960,6 +961,24 @@ DATELINE_HEAD = 6
 #: other block of this length (a photo page whose caption is all its text).
 CAPTION_PAGE_WORDS = 15
 DATELINE_TAIL = 2
+#: A paragraph of prose: at least this many words, ending like a sentence.
+PROSE_PARAGRAPH_WORDS = 15
+_PROSE_END = regex.compile(r"[.!?…]\s*[\"'”’»)\]]*\s*$")
+
+
+def _is_prose_paragraph(text: str) -> bool:
+    return len(text.split()) >= PROSE_PARAGRAPH_WORDS and _PROSE_END.search(text) is not None
+
+
+#: A tag box: a bare "Topics" / "Tags" / "Themen" label and the short lines under it (one tag per
+#: line), before the article's first prose paragraph or after its last.
+TAG_LABEL = regex.compile(
+    r"^\W*(?:tags?|topics?|related\s+topics|themen|schlagw(?:ö|o)rte?|keywords?|sujets|mots[-\s]clés|"
+    r"temas|etiquetas|argomenti|categories|kategorien)\s*:?\s*$",
+    _F,
+)
+TAG_MAX_WORDS = 4
+TAG_MAX_ITEMS = 20
 #: An author's bio is looked for among this many last blocks.
 AUTHOR_BIO_TAIL = 2
 AUTHOR_BIO_MIN_BLOCKS = 5
@@ -1006,6 +1025,7 @@ class BoilerplateStage:
         if ctx.link_density and self.row_link_density is not None:
             self._link_rows(ctx, self.row_link_density)
         self._labels_above_headline(ctx)
+        self._tag_boxes(ctx)
         if self.cfg.comments:
             self._comment_section(ctx)
         for k in alive[-AUTHOR_BIO_TAIL:] if len(alive) >= AUTHOR_BIO_MIN_BLOCKS else ():
@@ -1069,6 +1089,29 @@ class BoilerplateStage:
                 head=None if head is None else [ctx.doc_id, ctx.blocks[head].index],
                 marks=count,
             )
+
+    def _tag_boxes(self, ctx: Context) -> None:
+        """A bare tag label ("Topics", "Themen") and the one-tag lines under it, above the
+        article's first prose paragraph or below its last (rule ``tag_box``)."""
+        alive = ctx.alive()
+        prose = [k for k in alive if _is_prose_paragraph(ctx.blocks[k].text)]
+        if not prose:
+            return
+        first, last = prose[0], prose[-1]
+        for i, k in enumerate(alive):
+            if first <= k <= last or not TAG_LABEL.match(ctx.blocks[k].text, timeout=REGEX_TIMEOUT):
+                continue
+            items = []
+            for j in alive[i + 1 : i + 1 + TAG_MAX_ITEMS]:
+                text = ctx.blocks[j].text
+                if j == first or len(text.split()) > TAG_MAX_WORDS or _SENTENCE_END.search(text):
+                    break
+                items.append(j)
+            ctx.remove(k, "boilerplate.links", self.name, rule="tag_box", part="label", tags=len(items))
+            for j in items:
+                ctx.remove(
+                    j, "boilerplate.links", self.name, rule="tag_box", part="tag", label=ctx.blocks[k].index
+                )
 
     def _link_rows(self, ctx: Context, threshold: float) -> None:
         """Table rows of an HTML page that are mostly link text: navigation bars, page tools and

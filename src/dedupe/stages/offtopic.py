@@ -29,7 +29,7 @@ import regex
 from ..config import Config
 from ..text import CACHE_SIZE, content_of, names, raw_tokens, token_counts, tokens
 from . import Context, register
-from .boilerplate import RELATED_LABEL
+from .boilerplate import RELATED_LABEL, _is_prose_paragraph
 from .teaser import ACRONYM_DEF_RE, introductions, learned_teasers
 
 __all__ = ["OfftopicStage"]
@@ -106,15 +106,6 @@ def _raw_tokens_of(text: str) -> Counter[str]:
 def _is_headline(text: str) -> bool:
     n = len(text.split())
     return 3 <= n <= MAX_HEADLINE_WORDS and not _ENDS_SENTENCE.search(text)
-
-
-#: A paragraph of prose: at least this many words, ending like a sentence.
-PROSE_PARAGRAPH_WORDS = 15
-_PROSE_END = regex.compile(r"[.!?…]\s*[\"'”’»)\]]*\s*$")
-
-
-def _is_prose_paragraph(text: str) -> bool:
-    return len(text.split()) >= PROSE_PARAGRAPH_WORDS and _PROSE_END.search(text) is not None
 
 
 _TRUNCATED = regex.compile(r"(?:\.\.\.|…)\s*$")
