@@ -199,7 +199,7 @@ PROMPT_FIXED = regex.compile(
     r"suscr[íi]bete\b.*|leggi\s+anche\b.*|leia\s+também\b.*|lees\s+ook\b.*|"
     # Embeds, players and page controls left in the text; news-tip prompts.
     r"a\s+post\s+shared\s+by\b.*|view\s+(?:this|the\s+full)\s+post\s+on\s+\w+|click\s+to\s+(?:enlarge|expand|play)|"
-    r"(?:photo|picture|image|video)\s+gallery|(?:image|media|video)\s+(?:source|caption)\s*[,:].*|"
+    r"(?:photo|picture|image|video)\s+gallery|"
     r"this\s+video\s+(?:can\s*not|cannot|can't)\s+be\s+played\b.*|your\s+browser\s+does\s+not\s+support\b.*|"
     r"loading\W*|advertisement\s*[-–—:]\s*scroll\s+to\s+continue\b.*|subscribe|sign\s+(?:in|up)|log\s*in|register|"
     r"menu|search|about\s+the\s+authors?|(?:have|got)\s+a\s+(?:news\s+)?(?:tip|story)\b.*|"
@@ -409,7 +409,7 @@ CAPTION_CREDIT_CAPS = regex.compile(
 #: outside ...", "Media caption Watch: ...", "Image source, Reuters". ("Photo credit: X" is left
 #: to the credit rules: the dragnet gold keeps such lines when they name no agency.)
 MEDIA_LABEL = regex.compile(
-    r"^(?:image|media|video|photo|picture)\s+(?:copyright|caption|source)\b[,:]?\s*\S", _F
+    r"^(?:image|media|video|photo|picture)\s+(?:(?:copyright|caption)\b[,:]?|source\s*[,:])\s*\S", _F
 )
 #: An author's bio line at the end of an article: "Jane Doe is The Post's mobile projects editor.",
 #: "John Roe is a freelance journalist based in Madrid." Judged only among the last blocks.
