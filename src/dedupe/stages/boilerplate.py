@@ -149,7 +149,8 @@ PROMPT = regex.compile(
 )
 #: A row of share buttons left as text: "Facebook Twitter LinkedIn Email", "Share | Tweet | Email".
 SHARE_BUTTONS = regex.compile(
-    rf"^(?:(?:{_CHANNELS}|e-?mail|print|share|tweet|copy\s+link|messenger|sms|xing)\s*[|,·•/]?\s*){{3,}}$", _F
+    rf"^(?:(?:{_CHANNELS}|e-?mail|print|share|tweet|copy\s+link|messenger|sms|xing)\s*(?:[|,·•/]\s*)?){{3,}}$",
+    _F,
 )
 #: A fixed phrase is matched without the table-cell bars and bullets around it ("||Back to top ||",
 #: "- Read more", "|weiterlesen …|").
