@@ -136,7 +136,9 @@ def run_sets(sets: list[str], data: Path, cache: ExtractCache, limit: int | None
     if "seeds" in sets:
         seeds = sorted((REPO_ROOT / "seeds").glob("*.txt"))
         for p in seeds:
-            yield record("seeds", p.name, cleaner.clean(dedupe.Document(id=p.name, text=p.read_text("utf-8"))))
+            yield record(
+                "seeds", p.name, cleaner.clean(dedupe.Document(id=p.name, text=p.read_text("utf-8")))
+            )
         docs = [dedupe.Document(id=p.name, text=p.read_text("utf-8")) for p in seeds]
         for res in cleaner.clean_many(docs):
             yield record("seeds:corpus", res.id, res)
@@ -219,7 +221,9 @@ def compare(old_path: Path, new: list[dict[str, Any]], ignore: set[str], show: i
     for s in per_set:
         print(f"{s:<22}{per_set[s]:>7}{changed[s]:>9}{text_changed[s]:>14}")
     total = sum(changed.values())
-    print(f"total: {sum(per_set.values())} documents, {total} changed; {max(missing, 0)} in the old snapshot not run")
+    print(
+        f"total: {sum(per_set.values())} documents, {total} changed; {max(missing, 0)} in the old snapshot not run"
+    )
     return 1 if total else 0
 
 
@@ -230,8 +234,12 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--cache", type=Path, default=DEFAULT_CACHE)
     ap.add_argument("--limit", type=int, default=None, help="first N records of each data set")
     ap.add_argument("--save", type=Path, help="write the snapshot here (.jsonl.gz)")
-    ap.add_argument("--compare", type=Path, help="compare with this saved snapshot; exit 1 if anything changed")
-    ap.add_argument("--ignore-evidence", default="", help="comma-separated evidence keys left out of --compare")
+    ap.add_argument(
+        "--compare", type=Path, help="compare with this saved snapshot; exit 1 if anything changed"
+    )
+    ap.add_argument(
+        "--ignore-evidence", default="", help="comma-separated evidence keys left out of --compare"
+    )
     ap.add_argument("--show", type=int, default=10, help="changed documents printed in detail")
     args = ap.parse_args(argv)
     sets = [s for s in args.sets.split(",") if s]
