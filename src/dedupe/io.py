@@ -36,18 +36,21 @@ from dataclasses import dataclass
 from types import TracebackType
 from typing import IO, Any, BinaryIO, Literal, Protocol, cast
 
-from dedupe.errors import ConfigError, InputFileError
+from dedupe.errors import ConfigError, InputFileError, OutputFileError
 from dedupe.model import Document
 
 __all__ = [
     "REJECT_REASONS",
     "AtomicWriter",
+    "InputProgress",
     "Record",
     "Reject",
     "RejectSink",
     "check_inputs",
+    "check_outputs",
     "iter_inputs",
     "remove_stale_temps",
+    "repair_surrogates",
     "safe_filename",
 ]
 
@@ -190,6 +193,93 @@ def check_inputs(inputs: Sequence[str]) -> None:
             raise InputFileError(path, "file is not readable")
 
 
+def check_outputs(paths: Sequence[str | None], folders: Sequence[str | None] = ()) -> None:
+    """Fail fast on outputs that cannot be written, before any work is done.
+
+    A typo in ``--stats /no/such/dir/s.json`` found after an hour of cleaning loses the hour (and
+    the run's counts); found now it costs nothing.
+
+    Args:
+        paths: Output files (``None`` and ``"-"`` are skipped): their folder must exist and be
+            writable, and the path must not be a folder.
+        folders: Output folders (``--output-dir``): created later if missing, so the nearest
+            existing ancestor must be a writable folder.
+
+    Raises:
+        OutputFileError: Naming the first output that cannot be written, and why.
+    """
+    for path in paths:
+        if path is None or path == "-":
+            continue
+        if os.path.isdir(path):
+            raise OutputFileError(path, "is a folder, expected a file name")
+        parent = os.path.dirname(os.path.abspath(path))
+        if not os.path.isdir(parent):
+            raise OutputFileError(path, f"folder {parent} does not exist")
+        if not os.access(parent, os.W_OK | os.X_OK):
+            raise OutputFileError(path, f"folder {parent} is not writable")
+    for folder in folders:
+        if folder is None:
+            continue
+        if os.path.exists(folder) and not os.path.isdir(folder):
+            raise OutputFileError(folder, "exists and is not a folder")
+        probe = os.path.abspath(folder)
+        while not os.path.exists(probe):
+            probe = os.path.dirname(probe)
+        if not os.path.isdir(probe) or not os.access(probe, os.W_OK | os.X_OK):
+            raise OutputFileError(folder, f"cannot create or write in it ({probe} is not a writable folder)")
+
+
+class InputProgress:
+    """How far reading has got through the inputs, in bytes (for a progress bar).
+
+    Give one to :func:`iter_inputs`; :meth:`position` is then the number of bytes of the input
+    files consumed so far (compressed bytes for ``.gz``) and :attr:`total` their size, or None
+    when an input's size is unknown (standard input, a pipe).
+    """
+
+    def __init__(self, inputs: Sequence[str]) -> None:
+        self.total: int | None = 0
+        for path in inputs:
+            size = _input_size(path)
+            self.total = None if size is None or self.total is None else self.total + size
+        self.done = 0
+        self._current: IO[bytes] | None = None
+
+    def position(self) -> int:
+        """Bytes consumed so far (the file being read counts up to its read position)."""
+        pos = 0
+        if self._current is not None:
+            with contextlib.suppress(OSError, ValueError):
+                pos = self._current.tell()
+        return self.done + pos
+
+    def _start(self, raw: IO[bytes]) -> None:
+        self._current = raw
+
+    def _finish(self, raw: IO[bytes]) -> None:
+        with contextlib.suppress(OSError, ValueError):
+            self.done += os.fstat(raw.fileno()).st_size
+        self._current = None
+
+
+def _input_size(path: str) -> int | None:
+    if path == "-":
+        return None
+    try:
+        if os.path.isdir(path):
+            total = 0
+            for dirpath, _, names in os.walk(path):
+                total += sum(
+                    os.path.getsize(os.path.join(dirpath, n)) for n in names if _kind(n) is not None
+                )
+            return total
+        st = os.stat(path)
+    except OSError:
+        return None
+    return st.st_size if stat.S_ISREG(st.st_mode) else None
+
+
 # --------------------------------------------------------------------------------------------
 # Reading
 # --------------------------------------------------------------------------------------------
@@ -206,6 +296,7 @@ class _Options:
     html_field: str
     invalid_utf8: Literal["replace", "reject"]
     max_record_bytes: int | None
+    progress: InputProgress | None = None
 
 
 def iter_inputs(
@@ -217,6 +308,7 @@ def iter_inputs(
     invalid_utf8: str = "replace",
     max_record_bytes: int | None = None,
     stdin: BinaryIO | None = None,
+    progress: InputProgress | None = None,
 ) -> Iterator[Record | Reject]:
     """Yield one :class:`Record` or :class:`Reject` per input record, in input order.
 
@@ -225,7 +317,9 @@ def iter_inputs(
     * ``.jsonl`` / ``.ndjson`` (optionally ``.gz``): one JSON object per line;
     * ``.txt`` (optionally ``.gz``): the whole file is one document whose id is the file name;
     * a folder: every file of the kinds above inside it, recursively, in sorted path order
-      (other files are skipped with a debug log, so a stray README does not become rejects);
+      (other files are skipped with a debug log, so a stray README does not become rejects); the
+      id of a ``.txt`` file found there is its path relative to the folder given, with ``/``
+      separators (``a/index.txt``, ``b/index.txt``: bare names would collide);
     * ``"-"``: standard input, read as JSON lines, in binary so bad bytes are seen;
     * any other explicitly named file: read as JSON lines (gzip if it ends in ``.gz``), so
       ``<(zcat x.gz)`` and oddly named dumps work.
@@ -246,6 +340,7 @@ def iter_inputs(
         max_record_bytes: If set, a line (or ``.txt`` file) longer than this is rejected as
             ``record_too_large`` without being parsed or fully held in memory.
         stdin: Stream used for ``"-"`` (default ``sys.stdin.buffer``).
+        progress: Updated as files are read (see :class:`InputProgress`).
 
     Raises:
         ConfigError: If ``invalid_utf8`` or ``max_record_bytes`` is invalid (checked before
@@ -261,6 +356,7 @@ def iter_inputs(
         html_field=html_field,
         invalid_utf8=cast(Literal["replace", "reject"], invalid_utf8),
         max_record_bytes=max_record_bytes,
+        progress=progress,
     )
     return _iter_inputs(list(inputs), opts, stdin)
 
@@ -301,22 +397,29 @@ def _iter_folder(folder: str, opts: _Options) -> Iterator[Record | Reject]:
     for exc in walk_errors:
         where = exc.filename if isinstance(exc.filename, str) else folder
         yield Reject(where, 0, f"read_error: cannot list folder: {exc.strerror or exc}", "")
-    for _, full in sorted(found):
-        yield from _iter_file(full, opts)
+    for parts, full in sorted(found):
+        yield from _iter_file(full, opts, name="/".join(parts))
 
 
-def _iter_file(path: str, opts: _Options) -> Iterator[Record | Reject]:
+def _iter_file(path: str, opts: _Options, name: str | None = None) -> Iterator[Record | Reject]:
+    """Read one file; ``name`` (the path relative to a folder given) names its documents, else the
+    file name does."""
     is_gzip = path.lower().endswith(".gz")
     try:
-        f: IO[bytes] = cast(IO[bytes], gzip.open(path, "rb")) if is_gzip else open(path, "rb")  # noqa: SIM115
+        raw: IO[bytes] = open(path, "rb")  # noqa: SIM115
     except OSError as exc:
         yield Reject(path, 0, f"read_error: {exc.strerror or exc}", "")
         return
-    with f:
+    f: IO[bytes] = cast(IO[bytes], gzip.GzipFile(fileobj=raw, mode="rb")) if is_gzip else raw
+    if opts.progress is not None:
+        opts.progress._start(raw)
+    with raw, f:
         if _kind(path) == "txt":
-            yield _read_txt(f, path, opts, is_gzip)
+            yield _read_txt(f, path, opts, is_gzip, name or os.path.basename(path))
         else:
-            yield from _iter_jsonl_stream(f, path, opts, is_gzip=is_gzip)
+            yield from _iter_jsonl_stream(f, path, opts, is_gzip=is_gzip, name=name)
+        if opts.progress is not None:
+            opts.progress._finish(raw)
 
 
 def _stream_error(exc: BaseException, is_gzip: bool) -> str:
@@ -331,8 +434,9 @@ def _stream_error(exc: BaseException, is_gzip: bool) -> str:
 _READ_ERRORS = (OSError, EOFError, zlib.error)
 
 
-def _read_txt(f: IO[bytes], path: str, opts: _Options, is_gzip: bool) -> Record | Reject:
-    """A ``.txt`` file is one document; its id is its file name (what a person would call it)."""
+def _read_txt(f: IO[bytes], path: str, opts: _Options, is_gzip: bool, doc_id: str) -> Record | Reject:
+    """A ``.txt`` file is one document; its id is its file name (what a person would call it), or
+    its path relative to the folder given."""
     limit = opts.max_record_bytes
     try:
         data = f.read() if limit is None else f.read(limit + 1)
@@ -348,7 +452,7 @@ def _read_txt(f: IO[bytes], path: str, opts: _Options, is_gzip: bool) -> Record 
     text, more = _clean_str(text, opts.invalid_utf8)
     if text is None:
         return Reject(path, 0, "invalid_utf8: lone surrogate in text", _raw_text(data))
-    return Record(path, 0, Document(id=os.path.basename(path), text=text), _merge(warnings, more))
+    return Record(path, 0, Document(id=doc_id, text=text), _merge(warnings, more))
 
 
 class _SkipBom:
@@ -426,7 +530,7 @@ def _strip_eol(line: bytes) -> bytes:
 
 
 def _iter_jsonl_stream(
-    f: _LineSource, source: str, opts: _Options, *, is_gzip: bool
+    f: _LineSource, source: str, opts: _Options, *, is_gzip: bool, name: str | None = None
 ) -> Iterator[Record | Reject]:
     lineno = 0
     for content, oversize, error in _iter_raw_lines(_SkipBom(f), opts.max_record_bytes):
@@ -446,7 +550,7 @@ def _iter_jsonl_stream(
             continue
         if not content.strip(_JSON_WS):
             continue
-        yield _parse_line(content, source, lineno, opts)
+        yield _parse_line(content, source, lineno, opts, name)
 
 
 def _decode(data: bytes, policy: str) -> tuple[str | None, tuple[str, ...], str]:
@@ -484,6 +588,14 @@ def _clean_str(value: str, policy: str, escapes: bool = True) -> tuple[str | Non
         value = _LONE_SURROGATE.sub("\ufffd", value)
         warnings += ("lone_surrogates_replaced",)
     return value, warnings
+
+
+def repair_surrogates(value: str) -> tuple[str, bool]:
+    """``value`` with every lone surrogate replaced by U+FFFD (one character for one, so offsets
+    hold), and whether anything was replaced. Lone surrogates cannot be encoded as UTF-8."""
+    if value.isascii() or not _has_surrogate(value):
+        return value, False
+    return _LONE_SURROGATE.sub("\ufffd", value), True
 
 
 def _has_surrogate(value: str) -> bool:
@@ -525,7 +637,9 @@ def _json_type(value: Any) -> str:
     return "object"
 
 
-def _parse_line(content: bytes, source: str, lineno: int, opts: _Options) -> Record | Reject:
+def _parse_line(
+    content: bytes, source: str, lineno: int, opts: _Options, name: str | None = None
+) -> Record | Reject:
     """Turn one non-blank JSON line into a Record or a Reject (never raises)."""
 
     def reject(reason: str) -> Reject:
@@ -569,7 +683,7 @@ def _parse_line(content: bytes, source: str, lineno: int, opts: _Options) -> Rec
     # Id: verbatim string or integer; missing/null/empty falls back to a position-based id.
     raw_id = obj.get(opts.id_field)
     if raw_id is None or raw_id == "":
-        doc_id = f"{os.path.basename(source)}:{lineno}"
+        doc_id = f"{name or os.path.basename(source)}:{lineno}"
     elif isinstance(raw_id, str):
         doc_id = raw_id
     elif isinstance(raw_id, int) and not isinstance(raw_id, bool):

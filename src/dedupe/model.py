@@ -39,6 +39,7 @@ class Document:
     meta: Mapping[str, Any] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
+        _check_document_fields(self)
         if self.text is None and self.html is None:
             raise ValueError(f"Document {self.id!r} has neither text nor html; give one of them.")
 
@@ -109,7 +110,8 @@ class CleanResult:
 
     @property
     def removed(self) -> list[dict[str, Any]]:
-        """Every removed span: ``start``/``end`` offsets into :attr:`source`, reason, evidence."""
+        """Every removed span: ``start``/``end`` offsets into :attr:`source`, reason, evidence, and
+        the removed ``text`` (``source[start:end]``; the key is reserved, never evidence)."""
         out = []
         for b, d in zip(self.blocks, self.decisions):
             if not d.kept:
@@ -121,6 +123,9 @@ class CleanResult:
                         "reason": d.reason,
                         "stage": d.stage,
                         **dict(d.evidence),
+                        # The removed text itself, so an output record alone can be explained and
+                        # rendered (``dedupe explain``, ``dedupe report``); ``source[start:end]``.
+                        "text": b.text,
                     }
                 )
         return out
@@ -148,3 +153,16 @@ def _fmt(v: Any) -> str:
     if isinstance(v, (list, tuple, dict)):
         return json.dumps(v, ensure_ascii=False)
     return str(v)
+
+
+def _check_document_fields(doc: Document) -> None:
+    """Refuse wrong types at construction, with the fix, rather than deep inside a stage."""
+    if not isinstance(doc.id, str):
+        raise TypeError(
+            f"Document id must be a str, got {type(doc.id).__name__} {doc.id!r}; pass id=str(...)."
+        )
+    for name in ("text", "html"):
+        value = getattr(doc, name)
+        if value is not None and not isinstance(value, str):
+            hint = "; decode bytes first" if isinstance(value, (bytes, bytearray)) else ""
+            raise TypeError(f"Document {name} must be a str or None, got {type(value).__name__}{hint}.")
