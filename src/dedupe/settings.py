@@ -159,10 +159,8 @@ def _toml_field(cls: str, name: str, value: Any, docs: Mapping[tuple[str, str], 
     doc = docs.get((cls, name))
     if doc:
         lines += [f"# {line}".rstrip() for line in doc.splitlines()]
-    if value is None:
-        lines.append(f"# {name} = (none: set a value to use it; false means none)")
-    else:
-        lines.append(f"{name} = {_toml_value(value)}")
+    # TOML has no null: None is written as false, which load_config reads back as None.
+    lines.append(f"{name} = {'false  # none' if value is None else _toml_value(value)}")
     return lines
 
 
