@@ -6,7 +6,6 @@ import io
 import json
 import subprocess
 import sys
-import tomllib
 from dataclasses import fields, is_dataclass
 
 import pytest
@@ -18,6 +17,11 @@ from dedupe.cli import main
 from dedupe.io import InputProgress
 from dedupe.progress import Progress
 from dedupe.settings import config_from_mapping, config_to_toml, load_config
+
+try:
+    import tomllib
+except ImportError:  # Python 3.10
+    import tomli as tomllib
 
 SEED_FILES = sorted(str(p) for p in SEEDS.glob("*.txt"))
 GOOD = "A headline for the test\n2 min read\nThe council agreed the budget for the harbour on Monday."

@@ -326,7 +326,8 @@ def test_folder_recursive_sorted_and_other_files_ignored(tmp_path: Path) -> None
         g.write(jl({"id": "d", "text": "gz"}))
     ids = [r.doc.id for r in iter_inputs([str(root)]) if isinstance(r, Record)]
     # Sorted by path components: "a/" before "a.jsonl" ... deterministic either way.
-    assert ids == ["z.txt", "a1", "a2", "b.txt", "d", "c"]
+    # A .txt file found in a subfolder is named by its path relative to the folder given.
+    assert ids == ["a/z.txt", "a1", "a2", "b.txt", "d", "c"]
 
 
 def test_inputs_processed_in_given_order_and_stdin(tmp_path: Path) -> None:

@@ -427,10 +427,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_BROKEN_PIPE
 
 
-def _main_clean(args: argparse.Namespace) -> int:
+def _config_and_inputs(
+    args: argparse.Namespace, check: Callable[[argparse.Namespace], None] | None = None
+) -> Config | int:
+    """The run's Config, once the usage and the inputs are checked; else the exit code (the
+    error is printed)."""
     try:
         config = args_to_config(args)
-        _check_usage(args)
+        if check is not None:
+            check(args)
     except (DedupeError, _Usage) as e:
         print(f"dedupe: error: {e}", file=sys.stderr)
         return EXIT_USAGE
@@ -439,6 +444,13 @@ def _main_clean(args: argparse.Namespace) -> int:
     except InputFileError as e:
         print(f"dedupe: error: cannot read input {e}", file=sys.stderr)
         return EXIT_FAIL
+    return config
+
+
+def _main_clean(args: argparse.Namespace) -> int:
+    config = _config_and_inputs(args, _check_usage)
+    if isinstance(config, int):
+        return config
     try:
         # Every output is checked before the work starts: a typo in --stats found after an hour of
         # cleaning would lose the hour.
@@ -538,16 +550,9 @@ def _main_report(args: argparse.Namespace) -> int:
 
 
 def _main_explain(args: argparse.Namespace) -> int:
-    try:
-        config = args_to_config(args)
-    except DedupeError as e:
-        print(f"dedupe: error: {e}", file=sys.stderr)
-        return EXIT_USAGE
-    try:
-        check_inputs(args.inputs)
-    except InputFileError as e:
-        print(f"dedupe: error: cannot read input {e}", file=sys.stderr)
-        return EXIT_FAIL
+    config = _config_and_inputs(args)
+    if isinstance(config, int):
+        return config
     try:
         records = list(_explain_records(args, config))
     except ValueError as e:
