@@ -376,7 +376,9 @@ def corpus_cases(
         # 3 documents of at most 3 paragraphs of 3 sentences: 27 sentences, within the 30 parts.
         case = draw(cleaning_cases(injections=injections, max_paragraphs=3, doc_id=f"doc{n}", _parts=parts))
         if cases:
-            source = draw(st.sampled_from([line.text for c in cases for line in c.lines if line.kind == "genuine"]))
+            source = draw(
+                st.sampled_from([line.text for c in cases for line in c.lines if line.kind == "genuine"])
+            )
             lines = list(case.lines)
             end = next((i for i, line in enumerate(lines) if line.kind == "related_label"), len(lines))
             lines.insert(draw(st.integers(0, end)), Line(source, True, "corpus_copy"))
