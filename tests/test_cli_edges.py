@@ -37,7 +37,7 @@ def _jsonl(path) -> list[dict]:
 @pytest.mark.parametrize("flag", ["--stats", "-o", "--report", "--rejects", "--report-html"])
 def test_unwritable_output_fails_before_any_work(tmp_path, capsys, flag):
     out = tmp_path / "o.jsonl"
-    bad = "/no/such/dir/x.json"
+    bad = "/no/such/dir/x.jsonl"
     argv = ["clean", SEED_FILES[0], flag, bad] + ([] if flag == "-o" else ["-o", str(out)])
     assert main(argv) == 1
     err = capsys.readouterr().err

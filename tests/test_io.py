@@ -377,10 +377,18 @@ def test_truncated_gzip_yields_records_before_damage_then_reject(tmp_path: Path)
 
 
 def test_corrupt_gzip_is_truncated_gzip(tmp_path: Path) -> None:
-    p = write(tmp_path / "x.jsonl.gz", b"this is not gzip at all\n")
+    # The gzip magic bytes, then garbage: a damaged archive, whatever its name.
+    p = write(tmp_path / "x.jsonl", b"\x1f\x8b\x08\x00this is not deflate data at all\n")
     (r,) = list(iter_inputs([str(p)]))
     assert reject_code(r) == "truncated_gzip"
     assert r.line == 1
+
+
+def test_gz_name_with_plain_content_is_read_by_content(tmp_path: Path) -> None:
+    # Formats are told by content: a ".jsonl.gz" that holds plain JSON lines is read as such.
+    p = write(tmp_path / "x.jsonl.gz", jl({"id": "a", "text": "plain"}))
+    (r,) = list(iter_inputs([str(p)]))
+    assert isinstance(r, Record) and r.doc.text == "plain"
 
 
 def test_check_inputs(tmp_path: Path) -> None:

@@ -41,9 +41,9 @@ from dataclasses import replace
 from types import FrameType
 from typing import Any, TextIO
 
-from . import __version__
+from . import __version__, formats
 from .config import STAGE_ORDER, Config
-from .errors import DedupeError, InputFileError, OutputFileError
+from .errors import ConfigError, DedupeError, InputFileError, OutputFileError
 from .io import (
     AtomicWriter,
     InputProgress,
@@ -52,6 +52,7 @@ from .io import (
     RejectSink,
     check_inputs,
     check_outputs,
+    input_files,
     iter_inputs,
     remove_stale_temps,
     safe_filename,
@@ -69,6 +70,7 @@ from .report import (
     use_color,
 )
 from .settings import config_to_toml, load_config
+from .shards import ShardedOutput, run_identity
 
 __all__ = ["args_to_config", "build_parser", "main"]
 
@@ -91,7 +93,7 @@ exit codes:
   0    success (rejected records, if any, are in the rejects file and counted in the summary)
   1    missing/unreadable input, unwritable output (checked before any work), --strict met a bad
        record, every record was rejected, or more than --max-reject-rate of them
-  2    usage error
+  2    usage error (also an output name that tells no format, --engine dask for now)
   130  interrupted (SIGINT); 143 terminated (SIGTERM): summary printed, previous outputs kept
   141  the reader of stdout went away
 
@@ -104,6 +106,9 @@ examples:
   zcat crawl.jsonl.gz | dedupe clean - --text-field body > clean.jsonl
   dedupe clean pages.jsonl --format txt --output-dir clean/
   dedupe clean --corpus seeds/*.txt -o out.jsonl --report-html report.html
+  dedupe clean crawl.parquet --text-field body -o clean.parquet   other columns passed through
+  dedupe clean --corpus crawl.jsonl.zst --output-dir out/ --shard-size 100000
+                                                 resumable: rerun the same command after a crash
 """
 
 _DESCRIPTION = (
@@ -123,7 +128,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub.required = True
     c = sub.add_parser(
         "clean",
-        help="clean documents (JSONL, JSONL.gz, .txt files, folders, or stdin)",
+        help="clean documents (JSON lines, gzip/zstd, Parquet, .txt files, folders, or stdin)",
         description="Clean documents. Output: one JSON line per input document, in input order: "
         '{"id", "text", "removed": [{"start", "end", "block", "reason", "stage", ...evidence, "text"}]}.',
         epilog=_EPILOG,
@@ -134,23 +139,45 @@ def build_parser() -> argparse.ArgumentParser:
         nargs="*",
         default=["-"],
         metavar="INPUT",
-        help="a .jsonl/.jsonl.gz file of records, a .txt file (one document, id = file "
-        "name), a folder of them (id of a .txt = its path in the folder), or - for stdin (default)",
+        help="a file of records: JSON lines, gzip- or zstd-compressed (told by content, whatever the "
+        "name), or Parquet (one row a record); a .txt file (one document, id = file name); a folder of "
+        "them (id of a .txt = its path in the folder); or - for stdin (default)",
     )
     c.add_argument(
         "-o",
         "--output",
         default="-",
         metavar="FILE",
-        help="JSON-lines output (.gz compresses); - for stdout (default). Written atomically.",
+        help="output file, format by name: .jsonl, .jsonl.gz, .jsonl.zst or .parquet (another name "
+        "needs --output-format); - for stdout (default, JSON lines). Written atomically.",
     )
     c.add_argument(
+        "--output-format",
         "--format",
-        choices=("jsonl", "txt"),
-        default="jsonl",
-        help="jsonl (default) or txt: one cleaned .txt per document in --output-dir",
+        dest="output_format",
+        choices=(*formats.OUTPUT_FORMATS, "txt"),
+        default=None,
+        help="output format (default: by the -o name; jsonl for stdout and shards); txt: one cleaned "
+        ".txt per document in --output-dir",
     )
-    c.add_argument("--output-dir", metavar="DIR", help="folder for --format txt (created if missing)")
+    c.add_argument(
+        "--output-dir",
+        metavar="DIR",
+        help="folder (created if missing) for --shard-size shards, or for --format txt files",
+    )
+    c.add_argument(
+        "--shard-size",
+        type=_positive_int,
+        default=None,
+        metavar="N",
+        help="resumable run: write --output-dir DIR/part-00000.jsonl ... (N input records each) and "
+        "DIR/manifest.json; the same command rerun after a crash skips the finished shards",
+    )
+    c.add_argument(
+        "--restart",
+        action="store_true",
+        help="with --shard-size: delete the shards and manifest in --output-dir and start over",
+    )
     c.add_argument(
         "--corpus",
         action="store_true",
@@ -199,6 +226,17 @@ def build_parser() -> argparse.ArgumentParser:
         default=None,
         metavar="N",
         help="processes for the per-document phase (default: all cores); the output is the same for any N",
+    )
+    c.add_argument(
+        "--engine",
+        choices=("local", "dask"),
+        default="local",
+        help="local: processes on this machine (default); dask: a Dask cluster (not available yet)",
+    )
+    c.add_argument(
+        "--scheduler",
+        metavar="ADDRESS",
+        help="with --engine dask: the address of a running Dask scheduler (default: a local cluster)",
     )
     c.add_argument(
         "--doc-timeout",
@@ -280,8 +318,20 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _add_field_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--input-format",
+        choices=formats.INPUT_FORMATS,
+        default="auto",
+        help="auto (default): told by content (gzip, zstd, Parquet; else JSON lines, or one document "
+        "for a .txt name); jsonl, txt (each input one document: plain text on stdin) or parquet: "
+        "forced for every input (compression is still told by content)",
+    )
     p.add_argument("--id-field", default="id", help="record field holding the id (default: id)")
-    p.add_argument("--text-field", default="text", help="record field holding plain text (default: text)")
+    p.add_argument(
+        "--text-field",
+        default="text",
+        help="record field (Parquet: column) holding plain text (default: text)",
+    )
     p.add_argument(
         "--html-field",
         default="html",
@@ -440,7 +490,12 @@ def _config_and_inputs(
         print(f"dedupe: error: {e}", file=sys.stderr)
         return EXIT_USAGE
     try:
-        check_inputs(args.inputs)
+        check_inputs(
+            args.inputs,
+            input_format=args.input_format,
+            text_field=args.text_field,
+            html_field=args.html_field,
+        )
     except InputFileError as e:
         print(f"dedupe: error: cannot read input {e}", file=sys.stderr)
         return EXIT_FAIL
@@ -456,7 +511,7 @@ def _main_clean(args: argparse.Namespace) -> int:
         # cleaning would lose the hour.
         check_outputs(
             [
-                args.output if args.format == "jsonl" else None,
+                args.output if args.output_dir is None else None,
                 args.report,
                 args.report_html,
                 _rejects_path(args),
@@ -476,12 +531,59 @@ def _main_clean(args: argparse.Namespace) -> int:
 
 
 def _check_usage(args: argparse.Namespace) -> None:
-    if args.format == "txt" and not args.output_dir:
-        raise _Usage("--format txt needs --output-dir DIR")
-    if args.output_dir and args.format != "txt":
-        raise _Usage("--output-dir is for --format txt; use -o FILE for JSON lines")
+    """Reconcile the output options; sets ``args.format`` to the output format."""
+    if args.engine == "dask":
+        raise _Usage(
+            "the Dask engine is not available yet; use --engine local (the default) with --workers N "
+            "on this machine"
+        )
+    if args.scheduler and args.engine != "dask":
+        raise _Usage("--scheduler is for --engine dask")
+    if args.output_dir and args.output != "-":
+        raise _Usage("give either -o FILE or --output-dir DIR, not both")
+    if args.output_format == "txt":
+        if not args.output_dir:
+            raise _Usage("--format txt needs --output-dir DIR")
+        if args.shard_size:
+            raise _Usage("--shard-size writes shards of records; --format txt writes one .txt per document")
+    elif args.output_dir and not args.shard_size:
+        raise _Usage(
+            "--output-dir needs --shard-size N (numbered shards of N records, resumable) or --format txt "
+            "(one .txt per document); for one file use -o FILE"
+        )
+    elif args.shard_size and not args.output_dir:
+        raise _Usage("--shard-size needs --output-dir DIR (the folder of the shards and their manifest)")
+    if args.restart and not args.shard_size:
+        raise _Usage("--restart is for a resumable run (--output-dir DIR --shard-size N)")
     if args.index:
         args.corpus = True
+    if args.shard_size:
+        if "-" in args.inputs:
+            raise _Usage(
+                "a resumable run (--shard-size) needs input files: standard input cannot be read again"
+            )
+        for flag, value in (
+            ("--rejects", args.rejects),
+            ("--report", args.report),
+            ("--report-html", args.report_html),
+        ):
+            if value:
+                raise _Usage(
+                    f"{flag} does not go with --shard-size: rejects are written per shard "
+                    "(DIR/part-NNNNN.rejects.jsonl); for a report, run: dedupe report DIR/part-*.jsonl"
+                )
+        if args.index and "://" in args.index:
+            raise _Usage("a resumable run needs an index that can roll back (a SQLite file), not redis")
+        args.format = args.output_format or "jsonl"
+    elif args.output_format == "txt":
+        args.format = "txt"
+    elif os.path.isdir(args.output):
+        args.format = args.output_format or "jsonl"  # refused as a folder by check_outputs
+    else:
+        try:
+            args.format = formats.output_format_for(args.output, args.output_format)
+        except ConfigError as e:
+            raise _Usage(str(e)) from None
 
 
 def _setup_logging(verbose: int, quiet: bool) -> None:
@@ -582,7 +684,11 @@ def _explain_records(args: argparse.Namespace, config: Config) -> Iterator[dict[
             continue
         docs: list[Document] = []
         for item in iter_inputs(
-            [path], id_field=args.id_field, text_field=args.text_field, html_field=args.html_field
+            [path],
+            id_field=args.id_field,
+            text_field=args.text_field,
+            html_field=args.html_field,
+            input_format=args.input_format,
         ):
             if isinstance(item, Reject):
                 log.warning("rejected record at %s:%s: %s", item.source, item.line, item.reason)
@@ -631,15 +737,21 @@ class _Run:
         self.rejects_path = _rejects_path(args)
         self.rejects = RejectSink(self.rejects_path) if self.rejects_path else None
         self.strict_failure: Reject | None = None
+        #: A resumable run: shards finished by earlier runs of the command, and their records.
+        self.resumed: dict[str, int] | None = None
         #: Why a run that read everything still failed (too many rejects); its rejects are kept.
         self.failure: str | None = None
 
-    def reject(self, r: Reject) -> None:
+    def reject(self, r: Reject, routed: bool = False) -> None:
+        """Count a reject and write it to the rejects file (or stderr), unless ``routed`` (a
+        resumable run writes it in its shard)."""
         self.read += 1
         self.rejected[r.code] += 1
         where = f"{r.source}:{r.line}" if r.line else r.source
         log.warning("rejected record at %s: %s", where, r.reason)
-        if self.rejects is not None:
+        if routed:
+            pass
+        elif self.rejects is not None:
             self.rejects.write(r)
         else:
             print(json.dumps({"rejected": r.to_dict()}, ensure_ascii=False), file=sys.stderr)
@@ -677,7 +789,19 @@ class _Run:
         }
         if self.failure:
             out["failure"] = self.failure
+        if self.resumed is not None:
+            out["resumed"] = self.resumed
         return out
+
+    def add_done(self, done: dict[str, Any]) -> None:
+        """Count what earlier runs of a resumable command finished (their shards' counts)."""
+        self.read += done["read"]
+        self.written += done["written"]
+        self.rejected.update(done["rejected_by_reason"])
+        self.removed.update(done["removed_by_reason"])
+        self.errors.update(done["errors_by_reason"])
+        self.warnings.update(done["warnings_by_reason"])
+        self.resumed = {"shards": done["shards"], "records": done["read"]}
 
     def check_rejects(self, max_rate: float | None) -> None:
         """Set :attr:`failure` if every record was rejected, or more than ``max_rate`` of them."""
@@ -702,15 +826,13 @@ _STATE = {
 
 
 def _beside(path: str, suffix: str) -> str:
-    base = path[:-3] if path.endswith(".gz") else path
-    base = base[:-6] if base.endswith(".jsonl") else base
-    return base + suffix
+    return formats.strip_format_suffix(path) + suffix
 
 
 def _rejects_path(args: argparse.Namespace) -> str | None:
     if args.rejects is not None:
         return str(args.rejects)
-    if args.output != "-" and args.format == "jsonl":
+    if args.output != "-" and not args.output_dir:
         return _beside(args.output, ".rejects.jsonl")
     return None
 
@@ -724,6 +846,13 @@ def _run_clean(args: argparse.Namespace, config: Config) -> int:
             remove_stale_temps(path)
     if args.output_dir and os.path.isdir(args.output_dir):
         remove_stale_temps(args.output_dir, any_name=True)
+    passthrough = formats.parquet_schemas(input_files(args.inputs)) if args.format == "parquet" else None
+    sharded: ShardedOutput | None = None
+    if args.shard_size:
+        sharded = _open_shards(args, config, passthrough)
+        run.add_done(sharded.done_counts())
+        if sharded.complete:
+            return _already_complete(run, sharded)
 
     show_progress = not args.quiet and _isatty(sys.stderr)
     inputs_progress = InputProgress(args.inputs) if show_progress else None
@@ -734,7 +863,11 @@ def _run_clean(args: argparse.Namespace, config: Config) -> int:
             file=sys.stderr,
         )
 
-    def records() -> Iterator[tuple[Record, Document]]:
+    skip = sharded.skip if sharded is not None else 0
+    positions = 0  # input records read (records and rejects), those skipped included
+
+    def records() -> Iterator[tuple[tuple[int, Record], Document]]:
+        nonlocal positions
         for item in iter_inputs(
             args.inputs,
             id_field=args.id_field,
@@ -743,45 +876,55 @@ def _run_clean(args: argparse.Namespace, config: Config) -> int:
             invalid_utf8=args.invalid_utf8,
             max_record_bytes=args.max_record_bytes or None,
             progress=inputs_progress,
+            input_format=args.input_format,
         ):
+            pos, positions = positions, positions + 1
+            if pos < skip:
+                continue  # done by an earlier run of this command (its shards are finished)
             if isinstance(item, Reject):
-                run.reject(item)
+                run.reject(item, routed=sharded is not None)
+                if sharded is not None:
+                    sharded.reject(pos, item)
                 if args.strict:
                     run.strict_failure = item
                     return
                 continue
             run.read += 1
-            yield item, item.doc
+            yield (pos, item), item.doc
 
     cleaner = Cleaner(config, time_budget=timeout)
     state = cleaner.new_corpus_state() if args.corpus else None
-    phase: LocalPhase[Record] = LocalPhase(
+    if sharded is not None:
+        _resume_state(sharded, state)
+    phase: LocalPhase[tuple[int, Record]] = LocalPhase(
         config, workers=workers, time_budget=timeout, cleaner=cleaner, corpus=state is not None
     )
-    out: AtomicWriter | None = None
+    out: formats.RecordWriter | None = None
     report: AtomicWriter | None = None
     html_report: HtmlReport | None = None
     status = EXIT_OK
     previous_term = _install_sigterm()
     progress = Progress(sys.stderr, inputs_progress, enabled=show_progress)
     try:
-        if args.format == "jsonl":
-            out = AtomicWriter(args.output)
-        else:
+        if args.format == "txt":
             os.makedirs(args.output_dir, exist_ok=True)
+        elif sharded is None:
+            out = formats.open_writer(args.output, args.format, passthrough)
         report = AtomicWriter(args.report) if args.report else None
         if args.report_html:
             html_report = HtmlReport(args.report_html, title="dedupe report: " + ", ".join(args.inputs))
         used: set[str] = set()
         with progress:
-            for rec, partial in phase.map(records()):
+            for (pos, rec), partial in phase.map(records()):
                 res = cleaner.complete(partial, state)
                 run.seconds.update(partial.seconds)
                 warnings = _merged(rec.warnings, res.notes.get("warnings", ()))
                 run.account(res, rec, warnings)
                 record = _record(res, rec, config, warnings)
-                if out is not None:
-                    out.write(json.dumps(record, ensure_ascii=False) + "\n")
+                if sharded is not None:
+                    sharded.write(pos, record)
+                elif out is not None:
+                    out.write(record)
                 else:
                     stem = res.id[:-4] if res.id.lower().endswith(".txt") else res.id
                     name = safe_filename(stem, ".txt", used)
@@ -790,7 +933,7 @@ def _run_clean(args: argparse.Namespace, config: Config) -> int:
                 if report is not None:
                     report.write(res.explain() + "\n\n")
                 if html_report is not None:
-                    html_report.add(record)
+                    html_report.add(formats.jsonable(record))
                 run.written += 1
                 progress.update(run.written, sum(run.removed.values()), run.chars)
         if run.strict_failure is not None:
@@ -802,6 +945,8 @@ def _run_clean(args: argparse.Namespace, config: Config) -> int:
             if run.failure:
                 print(f"dedupe: error: {run.failure}; see the rejects", file=sys.stderr)
                 status = EXIT_FAIL
+            elif sharded is not None:
+                sharded.finish(positions)
     except KeyboardInterrupt:
         status = EXIT_INTERRUPTED
     except _Terminated:
@@ -818,6 +963,8 @@ def _run_clean(args: argparse.Namespace, config: Config) -> int:
         # A second Ctrl-C while we clean up must not leave temp files behind.
         with _signals_deferred():
             (phase.close if status == EXIT_OK else phase.terminate)()
+            if sharded is not None and status != EXIT_OK:
+                sharded.abort()
             status = _finalise(run, status, out, report, html_report)
             # The index is committed after the output and only with it: if the run failed, what
             # it indexed is rolled back, or a re-run would drop those paragraphs as "already seen"
@@ -826,6 +973,8 @@ def _run_clean(args: argparse.Namespace, config: Config) -> int:
             if state is not None:
                 with contextlib.suppress(Exception):
                     (state.close if status == EXIT_OK else state.abort)()
+            if sharded is not None and status == EXIT_OK:
+                sharded.mark_complete()
             _restore_sigterm(previous_term)
     if status == EXIT_BROKEN_PIPE:
         return status
@@ -835,6 +984,72 @@ def _run_clean(args: argparse.Namespace, config: Config) -> int:
             ", ".join(f"{k} {v:.2f}" for k, v in sorted(run.seconds.items(), key=lambda kv: -kv[1])),
         )
     if not args.quiet:
+        _print_summary(run, status)
+    return status
+
+
+def _shard_settings(args: argparse.Namespace) -> dict[str, Any]:
+    """The options besides the configuration that change what a resumable run writes."""
+    return {
+        k: getattr(args, k)
+        for k in (
+            "format",
+            "shard_size",
+            "corpus",
+            "index",
+            "input_format",
+            "id_field",
+            "text_field",
+            "html_field",
+            "invalid_utf8",
+            "max_record_bytes",
+        )
+    }
+
+
+def _open_shards(args: argparse.Namespace, config: Config, passthrough: Any) -> ShardedOutput:
+    """The output folder of a resumable run, checked against the command (ResumeRefused if it
+    holds another command's run)."""
+    sharded = ShardedOutput(
+        args.output_dir,
+        args.format,
+        args.shard_size,
+        run_identity(args.inputs, _shard_settings(args), config.fingerprint()),
+        corpus=args.corpus,
+        index_path=args.index,
+        passthrough=passthrough,
+    )
+    sharded.open(restart=args.restart)
+    if sharded.shard_count and not sharded.complete:
+        log.warning(
+            "resuming %s: %d shards (%d input records) finished by an earlier run",
+            args.output_dir,
+            sharded.shard_count,
+            sharded.skip,
+        )
+    return sharded
+
+
+def _resume_state(sharded: ShardedOutput, state: Any) -> None:
+    """Bring a new corpus state to where the finished shards left it, and log what follows."""
+    if state is None:
+        return
+    if sharded.needs_replay:
+        n = sharded.replay(state)
+        log.info("corpus index rebuilt from %d documents of the finished shards", n)
+    else:
+        sharded.record_index()
+    sharded.attach(state)
+
+
+def _already_complete(run: _Run, sharded: ShardedOutput) -> int:
+    print(
+        f"dedupe: {sharded.folder} already holds the complete output of this command "
+        f"({sharded.shard_count} shards); nothing to do (--restart starts over)",
+        file=sys.stderr,
+    )
+    status = _finalise(run, EXIT_OK, None, None)
+    if not run.args.quiet:
         _print_summary(run, status)
     return status
 
@@ -857,7 +1072,7 @@ def _merged(*groups: Sequence[str]) -> list[str]:
 def _finalise(
     run: _Run,
     status: int,
-    out: AtomicWriter | None,
+    out: formats.RecordWriter | None,
     report: AtomicWriter | None,
     html_report: HtmlReport | None = None,
 ) -> int:
