@@ -297,8 +297,11 @@ def iter_parquet_rows(f: IO[bytes]) -> Iterator[dict[str, Any]]:
     ``OSError``/``pyarrow.ArrowException``; rows before them have been yielded."""
     pa = require_pyarrow("reading Parquet")
     pf = pa.parquet.ParquetFile(f)
-    for batch in pf.iter_batches(batch_size=READ_BATCH_ROWS, use_threads=False):
-        yield from batch.to_pylist()
+    for group in range(pf.num_row_groups):
+        # One row group at a time (never batches spanning two): memory holds one group's pages,
+        # and a damaged group costs only the rows from it on.
+        for batch in pf.iter_batches(batch_size=READ_BATCH_ROWS, row_groups=[group], use_threads=False):
+            yield from batch.to_pylist()
 
 
 def parquet_schemas(paths: Sequence[str]) -> Any:
