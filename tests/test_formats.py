@@ -239,7 +239,7 @@ def test_parquet_without_pyarrow_says_which_extra(tmp_path, monkeypatch):
     monkeypatch.setattr(formats, "require_pyarrow", missing)
     with pytest.raises(InputFileError, match=r"dedupe-text\[parquet\]"):
         check_inputs([str(p)])
-    assert main(["clean", str(_plain(tmp_path)), "-o", str(tmp_path / "o.parquet")]) == 1
+    assert main(["clean", str(_plain(tmp_path)), "-o", str(tmp_path / "o.parquet")]) == 2
 
 
 # -------------------------------------------------------------------------------- outputs

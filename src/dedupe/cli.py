@@ -584,6 +584,11 @@ def _check_usage(args: argparse.Namespace) -> None:
             args.format = formats.output_format_for(args.output, args.output_format)
         except ConfigError as e:
             raise _Usage(str(e)) from None
+    if args.format == "parquet":
+        try:
+            formats.require_pyarrow("Parquet output")
+        except ConfigError as e:
+            raise _Usage(str(e)) from None
 
 
 def _setup_logging(verbose: int, quiet: bool) -> None:
