@@ -6,6 +6,7 @@ from __future__ import annotations
 import gzip
 import io
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -445,3 +446,14 @@ def test_property_writers_round_trip(tmp_path_factory, recs, fmt):
                 del g[k]
         rows = [{k: v for k, v in r.items() if v is not None} for r in rows]
     assert [dict(sorted(g.items())) for g in got] == [dict(sorted(r.items())) for r in rows]
+
+
+def test_devices_are_written_to_not_replaced(tmp_path):
+    import stat
+
+    # /dev/null has no name to tell a format by (JSON lines, as stdout), and a rename over it
+    # would replace the device itself when run as root.
+    assert main(["clean", str(_plain(tmp_path)), "-o", os.devnull, "-q", "--workers", "1"]) == 0
+    assert stat.S_ISCHR(os.stat(os.devnull).st_mode)
+    assert main(["clean", str(_plain(tmp_path)), "-o", os.devnull, "--output-format", "jsonl.zst", "-q"]) == 0
+    assert stat.S_ISCHR(os.stat(os.devnull).st_mode)

@@ -128,8 +128,8 @@ def output_format_for(path: str, forced: str | None = None) -> str:
         if forced not in OUTPUT_FORMATS:
             raise ConfigError(f"unknown output format {forced!r}; choose one of {', '.join(OUTPUT_FORMATS)}")
         return forced
-    if path == "-":
-        return "jsonl"
+    if path == "-" or _is_stream(path):
+        return "jsonl"  # a stream has no name to go by: JSON lines, as standard output
     low = path.lower()
     for suffix in sorted(_SUFFIX_FORMATS, key=len, reverse=True):
         if low.endswith(suffix):
@@ -138,6 +138,12 @@ def output_format_for(path: str, forced: str | None = None) -> str:
         f"cannot tell the output format from the name {path!r}: end it in .jsonl, .jsonl.gz, "
         ".jsonl.zst or .parquet, or give --output-format"
     )
+
+
+def _is_stream(path: str) -> bool:
+    from .io import is_stream_path
+
+    return is_stream_path(path)
 
 
 def output_suffix(fmt: str) -> str:

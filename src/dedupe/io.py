@@ -1032,14 +1032,21 @@ class AtomicWriter:
 
         folder = os.path.dirname(os.path.abspath(path))
         name = os.path.basename(path)
-        # Keep the temp name under the 255-byte limit even for long final names.
-        tmp_name = f".{_truncate_utf8(name, 180)}.tmp-{os.getpid()}-{secrets.token_hex(4)}"
-        self.tmp_path = os.path.join(folder, tmp_name)
-        flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
-        fd = os.open(self.tmp_path, flags, 0o666)  # 0o666 & umask, like a plain open()
+        if is_stream_path(path):
+            # A device or a pipe (/dev/null, /dev/stdout, a FIFO) cannot be replaced atomically,
+            # and a rename over it would replace the device itself (as root, /dev/null): write
+            # to it as it is, like standard output.
+            fd = os.open(path, os.O_WRONLY)
+        else:
+            # Keep the temp name under the 255-byte limit even for long final names.
+            tmp_name = f".{_truncate_utf8(name, 180)}.tmp-{os.getpid()}-{secrets.token_hex(4)}"
+            self.tmp_path = os.path.join(folder, tmp_name)
+            flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
+            fd = os.open(self.tmp_path, flags, 0o666)  # 0o666 & umask, like a plain open()
         try:
-            with contextlib.suppress(OSError):
-                os.chmod(self.tmp_path, os.stat(path).st_mode & 0o7777)  # keep an existing file's mode
+            if self.tmp_path is not None:
+                with contextlib.suppress(OSError):
+                    os.chmod(self.tmp_path, os.stat(path).st_mode & 0o7777)  # keep an existing file's mode
             self._raw = open(fd, "wb")  # noqa: SIM115
             target: IO[bytes] = self._raw
             if compression == "gzip":
@@ -1071,7 +1078,7 @@ class AtomicWriter:
         if self._done:
             return
         self._done = True
-        if self.tmp_path is None:
+        if self._raw is None:  # standard output
             self.file.flush()
             return
         try:
@@ -1080,8 +1087,10 @@ class AtomicWriter:
                 self.file.detach()
             if self._gzip is not None:
                 self._gzip.close()  # writes the trailer/ends the frame; the file underneath stays open
-            assert self._raw is not None
             self._raw.flush()
+            if self.tmp_path is None:  # a device or a pipe
+                self._raw.close()
+                return
             os.fsync(self._raw.fileno())
             self._raw.close()
             os.replace(self.tmp_path, self.path)
@@ -1096,7 +1105,7 @@ class AtomicWriter:
         if self._done:
             return
         self._done = True
-        if self.tmp_path is None:
+        if self._raw is None:
             with contextlib.suppress(Exception):
                 self.file.flush()
             return
@@ -1127,6 +1136,16 @@ class AtomicWriter:
             self.commit()
         else:
             self.abort()
+
+
+def is_stream_path(path: str) -> bool:
+    """``path`` exists and is not a regular file or a folder: a device or a pipe (``/dev/null``,
+    ``/dev/stdout``, a FIFO), written to as it is rather than replaced."""
+    try:
+        mode = os.stat(path).st_mode
+    except OSError:
+        return False
+    return not stat.S_ISREG(mode) and not stat.S_ISDIR(mode)
 
 
 _TMP_RE = re.compile(r"^\.(?P<name>.+)\.tmp-(?P<pid>\d+)-[0-9a-f]{8}$", re.DOTALL)
