@@ -98,6 +98,16 @@ class _PlainParquet:
         self.writer.close()
 
 
+def _vm_hwm() -> int:
+    """This process's peak resident set size in bytes. From /proc (VmHWM), not getrusage: Linux
+    carries ru_maxrss over fork and exec, so a child would report its parent's peak."""
+    with open("/proc/self/status", encoding="ascii") as fh:
+        for line in fh:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) * 1024
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+
+
 def _child(op: str, path: str, out: str) -> None:
     """Run one measurement in this process; print JSON: seconds, records, peak RSS."""
     t0 = time.perf_counter()
@@ -129,7 +139,7 @@ def _child(op: str, path: str, out: str) -> None:
             n += 1
         w.commit()
     seconds = time.perf_counter() - t0
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+    peak = _vm_hwm()
     print(json.dumps({"seconds": seconds, "records": n, "peak_rss": peak}))
 
 

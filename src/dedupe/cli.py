@@ -1164,7 +1164,9 @@ def _print_summary(run: _Run, status: int, stream: TextIO | None = None) -> None
     if s["warnings_by_reason"]:
         line += "; warnings: " + ", ".join(f"{k} {v}" for k, v in s["warnings_by_reason"].items())
     line += f"; {s['seconds']:.1f} s"
-    if status not in (EXIT_OK, EXIT_BROKEN_PIPE):
+    if status not in (EXIT_OK, EXIT_BROKEN_PIPE) and getattr(run.args, "shard_size", None):
+        line += f"; the finished shards are kept in {run.args.output_dir}: rerun the same command to resume"
+    elif status not in (EXIT_OK, EXIT_BROKEN_PIPE):
         line += "; outputs not committed (previous files kept)"
     print(line, file=stream or sys.stderr)
 
