@@ -318,6 +318,10 @@ class Cleaner:
             for stage in stages:
                 self._budget.check(stage.name)
                 stage.run(ctx)
+            # A block a pass kept against its context-free verdict says so in its decision.
+            for k in ctx.overrides:
+                if ctx.decisions[k] is None:
+                    p.decisions[live[k].index] = ctx.final(k)
             gone = [(b, d) for b, d in zip(live, ctx.decisions) if d is not None]
             if not gone:
                 break

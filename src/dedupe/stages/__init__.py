@@ -8,14 +8,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Any, ClassVar, Protocol
 
 from ..config import Config
 from ..lang import guess_stoplist_texts
-from ..model import Block, Decision
+from ..model import KEPT, Block, Decision
 from ..text import words
 
-__all__ = ["REGISTRY", "Context", "Stage", "build_stages"]
+__all__ = ["REGISTRY", "Context", "Pass", "Stage", "build_stages"]
 
 
 @dataclass
@@ -36,6 +36,10 @@ class Context:
     #: holds across passes); empty for plain text. See :func:`dedupe.html.row_link_density`.
     link_density: Mapping[int, float] = field(default_factory=dict)
     decisions: list[Decision | None] = field(default_factory=list)
+    #: Blocks a context-sensitive pass kept against their context-free verdict, by position: the
+    #: evidence of that override (``cf_reason``, ``cf_rule``, ``kept_by``), carried into the
+    #: block's final decision whether it stays or a later pass removes it after all.
+    overrides: dict[int, dict[str, Any]] = field(default_factory=dict)
     _words: dict[int, list[str]] = field(default_factory=dict)
     _stop: tuple[str | None, frozenset[str]] | None = None
 
@@ -68,14 +72,62 @@ class Context:
         return [k for k, d in enumerate(self.decisions) if d is None]
 
     def remove(self, k: int, reason: str, stage: str, **evidence: Any) -> None:
+        """Remove the block at position ``k`` (a block already removed keeps its first decision).
+        An override recorded by :meth:`keep` is added to the evidence."""
         if self.decisions[k] is None:
+            override = self.overrides.get(k)
+            if override:
+                evidence = {**evidence, **override}
             self.decisions[k] = Decision(kept=False, reason=reason, stage=stage, evidence=evidence)
+
+    def keep(self, k: int, by: str, **evidence: Any) -> None:
+        """Record that pass ``by`` keeps the block at ``k`` against the context-free verdict given
+        in ``evidence`` (``cf_reason``, ``cf_rule``)."""
+        if self.decisions[k] is None:
+            self.overrides[k] = {**evidence, "kept_by": by}
+
+    def final(self, k: int) -> Decision:
+        """The decision of the block at ``k`` after the pass: its removal, or kept (with the
+        override that kept it, if any)."""
+        d = self.decisions[k]
+        if d is not None:
+            return d
+        override = self.overrides.get(k)
+        return KEPT if not override else Decision(kept=True, reason=KEPT.reason, stage="", evidence=override)
 
 
 class Stage(Protocol):
     name: str
 
     def run(self, ctx: Context) -> None: ...
+
+
+class Pass:
+    """A named step inside a stage (jusText's context-sensitive passes): one observation, one
+    ``run(ctx)``. Its removals carry ``removed_by`` (the pass's name) in their evidence, its
+    overrides ``kept_by``; ``docs/algorithm.md`` shows its name and docstring.
+
+    Subclasses set :attr:`name` and implement :meth:`run`; :meth:`applies` says whether the pass
+    runs on this document (a configuration switch, HTML input...).
+    """
+
+    #: The pass's stable name (snake_case), written into the evidence.
+    name: ClassVar[str] = ""
+    #: The stage its decisions are credited to.
+    stage: ClassVar[str] = ""
+
+    def __init__(self, config: Config) -> None:
+        self.config = config
+
+    def applies(self, ctx: Context) -> bool:
+        return True
+
+    def run(self, ctx: Context) -> None:
+        raise NotImplementedError
+
+    def remove(self, ctx: Context, k: int, reason: str, **evidence: Any) -> None:
+        """Remove block ``k`` as this pass (``removed_by`` is added to the evidence)."""
+        ctx.remove(k, reason, self.stage, **evidence, removed_by=self.name)
 
 
 REGISTRY: dict[str, Callable[[Config], Stage]] = {}
