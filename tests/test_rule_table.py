@@ -68,10 +68,13 @@ def _variants(line: str) -> list[str]:
     return [line, line.upper(), line.lower(), line.title(), f"- {line}", f"{line} »", f"| {line} |"]
 
 
-@pytest.mark.parametrize("line", sorted({line for _, line in EXAMPLES + COUNTEREXAMPLES}))
-def test_fused_plan_decides_as_each_rule_in_turn(line):
-    for variant in _variants(line):
-        assert first_rule(variant) is _one_by_one(variant), variant
+_ALL_LINES = sorted({line for _, line in EXAMPLES + COUNTEREXAMPLES})
+
+
+def test_fused_plan_decides_as_each_rule_in_turn():
+    for line in _ALL_LINES:
+        for variant in _variants(line):
+            assert first_rule(variant) is _one_by_one(variant), variant
 
 
 def _prefilter_holds(line: str) -> None:
@@ -81,10 +84,10 @@ def _prefilter_holds(line: str) -> None:
             assert rule.prefilter(ln), (rule.name, line)
 
 
-@pytest.mark.parametrize("line", sorted({line for _, line in EXAMPLES + COUNTEREXAMPLES}))
-def test_prefilters_pass_every_example_and_its_case_variants(line):
-    for variant in _variants(line):
-        _prefilter_holds(variant)
+def test_prefilters_pass_every_example_and_its_case_variants():
+    for line in _ALL_LINES:
+        for variant in _variants(line):
+            _prefilter_holds(variant)
 
 
 # Words to build lines from: the examples' words and the start of every vocabulary word.
@@ -114,19 +117,19 @@ def _mutated_lines(draw: st.DrawFn) -> str:
     return draw(st.sampled_from([line, line.upper(), line.lower(), line.title()]))
 
 
-@settings(max_examples=400, deadline=None)
+@settings(max_examples=150, deadline=None)
 @given(_mutated_lines())
 def test_prefilters_never_reject_a_match_on_mutated_examples(line):
     _prefilter_holds(line)
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=150, deadline=None)
 @given(st.lists(st.sampled_from(_PIECES), min_size=1, max_size=8), st.booleans())
 def test_prefilters_never_reject_a_match_on_built_lines(pieces, title):
     _prefilter_holds(" ".join(p.title() if title else p for p in pieces))
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=150, deadline=None)
 @given(_mutated_lines())
 def test_fused_plan_decides_as_each_rule_in_turn_on_mutated_examples(line):
     assert first_rule(line) is _one_by_one(line)
@@ -151,3 +154,17 @@ def test_table_hash_covers_order_names_limits_and_patterns():
     other = replace(phrase, test=Phrase(phrase.test.body + "|cookie\\s+jar"))
     swapped = tuple(other if r is phrase else r for r in RULES)
     assert table_hash(swapped) != base
+
+
+@settings(max_examples=5000, deadline=None)
+@given(_mutated_lines())
+def _many_mutated_examples(line: str) -> None:
+    _prefilter_holds(line)
+    assert first_rule(line) is _one_by_one(line)
+
+
+@pytest.mark.slow
+def test_prefilters_and_plan_hold_on_many_mutated_examples(request):
+    if "slow" not in (request.config.getoption("markexpr") or ""):
+        pytest.skip("slow: run with -m slow")
+    _many_mutated_examples()

@@ -120,7 +120,7 @@ class Match(Test):
         return super().key() + f"|on={self.on}"
 
 
-class Phrase(Test):
+class Phrase(Match):
     """The whole line (by default without its cell bars and bullets, ``Line.unframed``) is one of
     the phrases of ``body`` (a regex alternation without capturing groups), then only whitespace.
 
@@ -130,20 +130,12 @@ class Phrase(Test):
     """
 
     def __init__(self, body: str, flags: int = F, on: Literal["text", "unframed"] = "unframed") -> None:
+        pattern = regex.compile(rf"^(?:{body})\s*$", flags)
+        if pattern.groups:
+            raise ValueError("a phrase body must not hold capturing groups: use (?:...)")
+        super().__init__(pattern, on)
         self.body = body
         self.flags = flags
-        self.on = on
-        self.pattern = regex.compile(rf"^(?:{body})\s*$", flags)
-        if self.pattern.groups:
-            raise ValueError("a phrase body must not hold capturing groups: use (?:...)")
-        self.patterns = (self.pattern,)
-
-    def __call__(self, line: Line) -> bool:
-        text = line.text if self.on == "text" else line.unframed
-        return self.pattern.match(text, timeout=REGEX_TIMEOUT) is not None
-
-    def key(self) -> str:
-        return super().key() + f"|on={self.on}"
 
 
 class Search(Test):
