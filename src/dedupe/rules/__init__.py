@@ -14,7 +14,7 @@ from functools import cache, lru_cache
 
 import regex
 
-from .core import REGEX_TIMEOUT, Line, Phrase, Prefilter, Rule, table_hash
+from .core import REGEX_TIMEOUT, Contains, Line, Phrase, Prefilter, Rule, table_hash
 from .table import RULES
 
 __all__ = [
@@ -33,28 +33,41 @@ CACHE_SIZE = 1 << 15
 
 
 class _Phrases:
-    """Adjacent :class:`~dedupe.rules.core.Phrase` rules matched by one regex: each rule's phrases
-    are a named group, in table order, so the group that matches is the first rule whose own
-    pattern would (an alternation tries its branches in order)."""
+    """Adjacent :class:`~dedupe.rules.core.Phrase` rules matched by one regex, the alternation of
+    all their phrases; only a line it matches is tried against each rule in turn, to name the
+    first that takes it. (Named groups per rule would name it in one search, but make the regex
+    module backtrack for milliseconds on some lines.)"""
 
     def __init__(self, rules: Sequence[Rule]) -> None:
         tests = [r.test for r in rules]
-        assert all(isinstance(t, Phrase) for t in tests)
         first = tests[0]
-        assert isinstance(first, Phrase)
+        assert isinstance(first, Phrase) and all(isinstance(t, Phrase) for t in tests)
         self.on = first.on
-        body = "|".join(f"(?P<r{i}>{t.body})" for i, t in enumerate(tests) if isinstance(t, Phrase))
+        body = "|".join(t.body for t in tests if isinstance(t, Phrase))
         self.pattern = regex.compile(rf"^(?:{body})\s*$", first.flags)
-        self.rules = {f"r{i}": r for i, r in enumerate(rules)}
+        self.rules = tuple(rules)
 
     def __call__(self, line: Line) -> Rule | None:
-        m = self.pattern.match(line.text if self.on == "text" else line.unframed, timeout=REGEX_TIMEOUT)
-        return None if m is None or m.lastgroup is None else self.rules[m.lastgroup]
+        if (
+            self.pattern.match(line.text if self.on == "text" else line.unframed, timeout=REGEX_TIMEOUT)
+            is None
+        ):
+            return None
+        return next((r for r in self.rules if r.test(line)), None)
 
 
-#: One step of a plan: word limit, whether numbers count, prefilter, the rule (None for fused
-#: phrases) and its test (for fused phrases, a function giving the rule that matched).
-Step = tuple[float, bool, "Prefilter | None", "Rule | None", Callable[[Line], object]]
+#: One step of a plan: word limit, whether numbers count, a test of the lower-cased line (a
+#: :class:`~dedupe.rules.core.Contains` prefilter, given the string directly), another prefilter,
+#: the rule (None for fused phrases) and its test (for fused phrases, a function giving the rule
+#: that matched).
+Step = tuple[
+    float,
+    bool,
+    "Callable[[str], object] | None",
+    "Prefilter | None",
+    "Rule | None",
+    Callable[[Line], object],
+]
 
 
 def _fusable(a: Rule, b: Rule) -> bool:
@@ -80,12 +93,24 @@ def plan(rules: tuple[Rule, ...] = RULES) -> tuple[Step, ...]:
         r = rules[i]
         limit = float("inf") if r.max_words is None else float(r.max_words)
         numbers = r.count == "words_not_numbers"
+        pre = r.prefilter
+        low_search = pre.found_in if isinstance(pre, Contains) else None
+        if low_search is not None:
+            pre = None
         if j - i > 1:
-            steps.append((limit, numbers, r.prefilter, None, _Phrases(rules[i:j])))
+            steps.append((limit, numbers, low_search, pre, None, _Phrases(rules[i:j])))
         else:
-            steps.append((limit, numbers, r.prefilter, r, r.test))
+            steps.append((limit, numbers, low_search, pre, r, r.test))
         i = j
     return tuple(steps)
+
+
+@cache
+def _by_length(steps: tuple[Step, ...]) -> tuple[tuple[Step, ...], ...]:
+    """For each word count up to the largest finite limit (and one past it, for all longer lines),
+    the steps whose limit lets such a line through: the loop below then skips nothing in vain."""
+    top = int(max((s[0] for s in steps if s[0] != float("inf")), default=0))
+    return tuple(tuple(s for s in steps if s[1] or n <= s[0]) for n in range(top + 2))
 
 
 def first_rule(text: str, rules: tuple[Rule, ...] = RULES) -> Rule | None:
@@ -95,10 +120,14 @@ def first_rule(text: str, rules: tuple[Rule, ...] = RULES) -> Rule | None:
     n = line.n
     if n == 0:
         return None
+    by_length = _BY_LENGTH if rules is RULES else _by_length(plan(rules))
+    low = line.low
     try:
-        for limit, numbers, prefilter, rule, test in _PLAN if rules is RULES else plan(rules):
+        for limit, numbers, low_search, prefilter, rule, test in by_length[min(n, len(by_length) - 1)]:
             # (words that are not numbers are at most all words: counted only when needed)
-            if n > limit and (not numbers or line.n_not_numbers > limit):
+            if numbers and n > limit and line.n_not_numbers > limit:
+                continue
+            if low_search is not None and not low_search(low):
                 continue
             if prefilter is not None and not prefilter(line):
                 continue
@@ -113,7 +142,7 @@ def first_rule(text: str, rules: tuple[Rule, ...] = RULES) -> Rule | None:
     return None
 
 
-_PLAN = plan(RULES)
+_BY_LENGTH = _by_length(plan(RULES))
 
 
 @lru_cache(maxsize=CACHE_SIZE)

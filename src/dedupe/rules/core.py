@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import hashlib
 import inspect
-import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
@@ -111,10 +110,11 @@ class Match(Test):
         self.pattern = pattern
         self.patterns = (pattern,)
         self.on = on
+        self._match = pattern.match
+        self._unframed = on == "unframed"
 
     def __call__(self, line: Line) -> bool:
-        text = line.text if self.on == "text" else line.unframed
-        return self.pattern.match(text, timeout=REGEX_TIMEOUT) is not None
+        return self._match(line.unframed if self._unframed else line.text, timeout=REGEX_TIMEOUT) is not None
 
     def key(self) -> str:
         return super().key() + f"|on={self.on}"
@@ -144,9 +144,10 @@ class Search(Test):
     def __init__(self, pattern: regex.Pattern[str]) -> None:
         self.pattern = pattern
         self.patterns = (pattern,)
+        self._search = pattern.search
 
     def __call__(self, line: Line) -> bool:
-        return self.pattern.search(line.text, timeout=REGEX_TIMEOUT) is not None
+        return self._search(line.text, timeout=REGEX_TIMEOUT) is not None
 
 
 def _source_key(fn: Callable[..., object]) -> str:
@@ -188,12 +189,15 @@ class Contains(Prefilter):
 
     def __init__(self, *needles: str) -> None:
         self.needles = needles
-        # One C-level search for "any needle is a substring" (a generator over the needles costs
-        # more than the search on a short line).
-        self._any = re.compile("|".join(map(re.escape, needles)))
+
+    def found_in(self, low: str) -> bool:
+        """True if one of the needles is in ``low`` (a lower-cased line)."""
+        # map() over the bound method keeps the loop in C; each test is a fast substring search
+        # (a regex alternation of the needles costs ~6 us on a line of 40 words).
+        return any(map(low.__contains__, self.needles))
 
     def __call__(self, line: Line) -> bool:
-        return self._any.search(line.low) is not None
+        return self.found_in(line.low)
 
     def describe(self) -> str:
         return "contains one of " + ", ".join(repr(n) for n in self.needles)
