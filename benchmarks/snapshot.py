@@ -9,6 +9,7 @@ Usage (from the repository root)::
     .venv/bin/python benchmarks/snapshot.py --save out/before.jsonl.gz          # on the old code
     .venv/bin/python benchmarks/snapshot.py --compare out/before.jsonl.gz       # on the new code
     .venv/bin/python benchmarks/snapshot.py --compare out/before.jsonl.gz --ignore-evidence kept_by
+    .venv/bin/python benchmarks/snapshot.py --compare out/before.jsonl.gz --rule-prefix-ok
     .venv/bin/python benchmarks/snapshot.py --sets seeds,lines --save out/quick.jsonl.gz
 
 Sets (``--sets``, all by default):
@@ -179,17 +180,21 @@ def run_sets(sets: list[str], data: Path, cache: ExtractCache, limit: int | None
             yield record("corpus:generated", res.id, res)
 
 
-def _strip(decisions: list[list[Any]], ignore: set[str]) -> list[tuple[Any, ...]]:
+def _strip(decisions: list[list[Any]], ignore: set[str], rule_prefix: bool = False) -> list[tuple[Any, ...]]:
     out = []
     for kept, reason, stage, ev in decisions:
-        if ignore:
+        if ignore or rule_prefix:
             e = {k: v for k, v in json.loads(ev).items() if k not in ignore}
+            if rule_prefix and isinstance(e.get("rule"), str):
+                e["rule"] = e["rule"].split(".")[0]
             ev = json.dumps(e, sort_keys=True, ensure_ascii=False)
         out.append((kept, reason, stage, ev))
     return out
 
 
-def compare(old_path: Path, new: list[dict[str, Any]], ignore: set[str], show: int) -> int:
+def compare(
+    old_path: Path, new: list[dict[str, Any]], ignore: set[str], show: int, rule_prefix: bool = False
+) -> int:
     with gzip.open(old_path, "rt", encoding="utf-8") as f:
         old = {(r["set"], r["id"]): r for r in map(json.loads, f)}
     per_set: Counter[str] = Counter()
@@ -205,7 +210,7 @@ def compare(old_path: Path, new: list[dict[str, Any]], ignore: set[str], show: i
             continue
         if o["text"] != r["text"]:
             text_changed[r["set"]] += 1
-        a, b = _strip(o["decisions"], ignore), _strip(r["decisions"], ignore)
+        a, b = _strip(o["decisions"], ignore, rule_prefix), _strip(r["decisions"], ignore, rule_prefix)
         if a != b or o["text"] != r["text"]:
             changed[r["set"]] += 1
             if shown < show:
@@ -240,6 +245,12 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument(
         "--ignore-evidence", default="", help="comma-separated evidence keys left out of --compare"
     )
+    ap.add_argument(
+        "--rule-prefix-ok",
+        action="store_true",
+        help="compare rule names up to their first dot: a refined rule name (fixed_phrase.paywall, a "
+        "family member) equals the name it refines (fixed_phrase)",
+    )
     ap.add_argument("--show", type=int, default=10, help="changed documents printed in detail")
     args = ap.parse_args(argv)
     sets = [s for s in args.sets.split(",") if s]
@@ -258,7 +269,7 @@ def main(argv: list[str] | None = None) -> int:
                 f.write(json.dumps(r, ensure_ascii=False) + "\n")
     if args.compare:
         ignore = {k for k in args.ignore_evidence.split(",") if k}
-        return compare(args.compare, rows, ignore, args.show)
+        return compare(args.compare, rows, ignore, args.show, args.rule_prefix_ok)
     return 0
 
 

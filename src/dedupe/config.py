@@ -10,6 +10,8 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import asdict, dataclass, field, fields, replace
+from functools import cache
+from importlib import resources
 from typing import Any
 
 from .errors import ConfigError
@@ -22,6 +24,8 @@ __all__ = [
     "DuplicateConfig",
     "HtmlConfig",
     "OfftopicConfig",
+    "fingerprint_of",
+    "provenance",
 ]
 
 #: The stages in the order they run. Boilerplate first (a repeated "2 min read" is boilerplate, not
@@ -234,8 +238,9 @@ class Config:
     """Everything that decides what the cleaner removes.
 
     Args:
-        stages: Names of the stages to run, a subset of :data:`STAGE_ORDER` (they always run in
-            that order). ``corpus`` only acts in corpus mode (:meth:`dedupe.Cleaner.clean_many`).
+        stages: Names of the stages to run, a subset of :data:`STAGE_ORDER` and of the stages other
+            distributions register (see :mod:`dedupe.stages`); they always run in the registry's
+            order. ``corpus`` only acts in corpus mode (:meth:`dedupe.Cleaner.clean_many`).
         max_passes: Upper bound on the fixed-point passes (see :data:`MAX_PASSES`).
         max_chars: Longer documents are passed through unchanged with a ``too_large`` error
             (see :data:`MAX_CHARS`; 0: no limit).
@@ -263,10 +268,16 @@ class Config:
             raise ConfigError(
                 f"stages must be a tuple of stage names from {STAGE_ORDER}, got {self.stages!r}."
             )
-        unknown = [s for s in self.stages if s not in STAGE_ORDER]
-        if unknown:
-            raise ConfigError(f"unknown stage(s) {unknown}; choose from {', '.join(STAGE_ORDER)}.")
-        object.__setattr__(self, "stages", tuple(s for s in STAGE_ORDER if s in self.stages))
+        order: tuple[str, ...] = STAGE_ORDER
+        if any(s not in STAGE_ORDER for s in self.stages):
+            # A stage of another distribution (entry point "dedupe.stages", see dedupe.stages).
+            from .stages import stage_order
+
+            order = stage_order()
+            unknown = [s for s in self.stages if s not in order]
+            if unknown:
+                raise ConfigError(f"unknown stage(s) {unknown}; choose from {', '.join(order)}.")
+        object.__setattr__(self, "stages", tuple(s for s in order if s in self.stages))
         _check_int("max_passes", self.max_passes, 1, 20)
         _check_int("max_chars", self.max_chars, 0)
         _check_int("max_blocks", self.max_blocks, 0)
@@ -287,9 +298,10 @@ class Config:
         return asdict(self)
 
     def fingerprint(self) -> str:
-        """A short stable hash of every setting, written into outputs to trace a result to its settings."""
-        payload = json.dumps(self.to_dict(), sort_keys=True, default=list).encode()
-        return hashlib.sha1(payload).hexdigest()[:12]
+        """A short stable hash of everything that decides the output, written into every output
+        record: these settings, the package version, the rule table and the shipped models (see
+        :func:`provenance`). Two results with the same fingerprint were made the same way."""
+        return fingerprint_of(self.to_dict(), provenance())
 
     def with_options(self, **options: Any) -> Config:
         """A copy with top-level fields replaced; unknown names raise :class:`ConfigError`."""
@@ -300,3 +312,26 @@ class Config:
         if "stages" in options and options["stages"] is not None:
             options["stages"] = tuple(options["stages"])
         return replace(self, **options)
+
+
+def fingerprint_of(settings: dict[str, Any], made_by: dict[str, Any]) -> str:
+    """The fingerprint of ``settings`` (:meth:`Config.to_dict`) made by ``made_by`` (:func:`provenance`)."""
+    payload = json.dumps({"config": settings, **made_by}, sort_keys=True, default=list).encode()
+    return hashlib.sha1(payload).hexdigest()[:12]
+
+
+@cache
+def provenance() -> dict[str, Any]:
+    """What besides the settings decides the output: the package version (``version``), the sha256
+    of the boilerplate rule table (``rules``: names, reasons, limits, prefilters, patterns, order;
+    see :mod:`dedupe.rules`) and of each shipped model file (``models``: ``data/*.json``)."""
+    from . import __version__
+    from .rules import rules_hash
+
+    data = resources.files("dedupe").joinpath("data")
+    models = {
+        f.name: hashlib.sha256(f.read_bytes()).hexdigest()
+        for f in sorted(data.iterdir(), key=lambda f: f.name)
+        if f.name.endswith(".json")
+    }
+    return {"version": __version__, "rules": rules_hash(), "models": models}

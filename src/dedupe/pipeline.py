@@ -338,6 +338,10 @@ class Cleaner:
                 t0 = time.perf_counter()
                 stage.run(ctx)
                 p.seconds[stage.name] = p.seconds.get(stage.name, 0.0) + time.perf_counter() - t0
+            # A block a pass kept against its context-free verdict says so in its decision.
+            for k in ctx.overrides:
+                if ctx.decisions[k] is None:
+                    p.decisions[live[k].index] = ctx.final(k)
             gone = [(b, d) for b, d in zip(live, ctx.decisions) if d is not None]
             if not gone:
                 break
