@@ -493,6 +493,7 @@ def _run(
     html_variants: Sequence[str] = (),
     wcxb_ids: Sequence[str] | None = None,
     time_extraction: bool = False,
+    wcxb_per_type: int | None = None,
 ) -> tuple[dict[str, Any], dict[str, Any]]:
     systems = list(systems or BASE_SYSTEMS)
     extract_cache = None
@@ -510,6 +511,8 @@ def _run(
         if name not in loaded:
             if name == "wcxb":
                 loaded[name] = wcxb.load_wcxb(data_dir, None if wcxb_ids else limit, wcxb_ids)
+                if wcxb_per_type is not None:
+                    loaded[name] = wcxb.cap_per_type(loaded[name], wcxb_per_type)
             else:
                 loaded[name] = load_records(data_dir, name, limit, lines_splits if name == "lines" else None)
         return loaded[name]
@@ -528,6 +531,7 @@ def _run(
             "cache": str(cache) if cache is not None else None,
             "html_variants": list(html_variants),
             "wcxb_ids": list(wcxb_ids) if wcxb_ids is not None else None,
+            "wcxb_per_type": wcxb_per_type,
             "ngram": N,
             "versions": _versions(systems),
         },
@@ -930,6 +934,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     parser.add_argument("--no-cache", action="store_true", help="extract every page on the fly")
     parser.add_argument(
+        "--wcxb-per-type",
+        type=int,
+        default=None,
+        metavar="K",
+        help="wcxb: only the first K pages of each page type in each split (file order; a cheaper sample "
+        "for --html-variants, whose extractions are not cached yet)",
+    )
+    parser.add_argument(
         "--time-extraction",
         action="store_true",
         help="extract again, once, every cached page whose extraction time was not recorded (entries "
@@ -1001,6 +1013,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         cache=None if args.no_cache else args.cache,
         html_variants=args.html_variants,
         time_extraction=args.time_extraction,
+        wcxb_per_type=args.wcxb_per_type,
     )
     print(report(results))
     if args.errors > 0:

@@ -379,16 +379,18 @@ def eval_gold(
     sets: dict[str, Sequence[dict[str, Any]]],
     lines_records: Sequence[dict[str, Any]] = (),
     details: list[dict[str, Any]] | None = None,
+    config: Any | None = None,
 ) -> dict[str, Any]:
     """Gold in, gold out (module doc) for the records of each set (``portal``, ``dragnet``, ``wcxb``).
 
     Groups per split: ``all`` (every set pooled), each set, and ``wcxb/<page type>``; ``lines`` is the
     keep-labelled control, per language and split (``train`` = tune). ``details``, if given, receives
-    one entry per document with its lines (for error analysis).
+    one entry per document with its lines (for error analysis). ``config``: the cleaner's
+    :class:`dedupe.Config` (default settings if ``None``).
     """
     import dedupe
 
-    cleaner = dedupe.Cleaner(dedupe.Config())
+    cleaner = dedupe.Cleaner(config or dedupe.Config())
     rows: dict[str, dict[str, dict[str, Any]]] = {s: {} for s in SPLITS}
     seconds = 0.0
     for name, records in sets.items():
@@ -464,4 +466,16 @@ def tune_slice(
             continue
         taken[rec["page_type"]] += 1
         out.append(rec["id"])
+    return out
+
+
+def cap_per_type(records: Iterable[dict[str, Any]], per_type: int) -> list[dict[str, Any]]:
+    """The first ``per_type`` records of each (split, page type), in file order (a cheaper sample)."""
+    taken: Counter[tuple[str, str]] = Counter()
+    out = []
+    for rec in records:
+        key = (split_of("wcxb", rec), rec["page_type"])
+        if taken[key] < per_type:
+            taken[key] += 1
+            out.append(rec)
     return out
