@@ -28,7 +28,7 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 
 import wcxb  # noqa: E402
 from datasplit import split_of  # noqa: E402
-from quality import DEFAULT_CACHE, DEFAULT_DATA, load_records  # noqa: E402
+from quality import load_records  # noqa: E402
 from snapshot import ExtractCache  # noqa: E402
 
 
@@ -110,9 +110,7 @@ def report(res: dict[str, Any]) -> str:
 
 def main(argv: Sequence[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--data", type=Path, default=DEFAULT_DATA)
-    ap.add_argument("--cache", type=Path, default=DEFAULT_CACHE)
-    ap.add_argument("--no-cache", action="store_true")
+    wcxb.add_data_arguments(ap)
     ap.add_argument("--configs", default="", help="comma-separated, from: " + ", ".join(configs()))
     ap.add_argument("--json", type=Path, default=None)
     args = ap.parse_args(argv)
@@ -121,7 +119,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if unknown:
         ap.error(f"unknown configuration(s) {sorted(unknown)}")
     logging.getLogger("trafilatura").setLevel(logging.CRITICAL)
-    res = run(names, args.data, None if args.no_cache else ExtractCache(args.cache))
+    res = run(names, args.data, wcxb.open_cache(args))
     print(report(res))
     if args.json:
         args.json.parent.mkdir(parents=True, exist_ok=True)

@@ -41,7 +41,7 @@ sys.path.insert(0, str(ROOT / "training"))
 
 import wcxb  # noqa: E402
 from datasplit import TUNE, split_of  # noqa: E402
-from quality import DEFAULT_CACHE, DEFAULT_DATA, load_records  # noqa: E402
+from quality import load_records  # noqa: E402
 from scoring import tokenise  # noqa: E402
 from snapshot import ExtractCache  # noqa: E402
 from wcxb_lines import extraction_lines, page_rows  # noqa: E402
@@ -387,9 +387,7 @@ def report(res: dict[str, Any], examples: int) -> str:
 
 def main(argv: Sequence[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--data", type=Path, default=DEFAULT_DATA)
-    ap.add_argument("--cache", type=Path, default=DEFAULT_CACHE)
-    ap.add_argument("--no-cache", action="store_true")
+    wcxb.add_data_arguments(ap)
     ap.add_argument("--examples", type=int, default=0, help="lines printed per shape and page type")
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--json", type=Path, default=None)
@@ -397,7 +395,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     import logging
 
     logging.getLogger("trafilatura").setLevel(logging.CRITICAL)
-    res = analyse(args.data, None if args.no_cache else ExtractCache(args.cache), args.examples, args.seed)
+    res = analyse(args.data, wcxb.open_cache(args), args.examples, args.seed)
     print(report(res, args.examples))
     if args.json:
         args.json.parent.mkdir(parents=True, exist_ok=True)

@@ -479,3 +479,26 @@ def cap_per_type(records: Iterable[dict[str, Any]], per_type: int) -> list[dict[
             taken[key] += 1
             out.append(rec)
     return out
+
+
+def add_data_arguments(ap: Any) -> None:
+    """The ``--data``, ``--cache`` and ``--no-cache`` options of the scripts that read wcxb."""
+    if __package__:
+        from .snapshot import DEFAULT_CACHE, DEFAULT_DATA
+    else:
+        from snapshot import DEFAULT_CACHE, DEFAULT_DATA
+
+    ap.add_argument("--data", type=Path, default=DEFAULT_DATA, help="the shared data directory")
+    ap.add_argument("--cache", type=Path, default=DEFAULT_CACHE, help="extraction cache (snapshot.py's)")
+    ap.add_argument("--no-cache", action="store_true", help="extract every page on the fly")
+
+
+def open_cache(args: Any) -> Any | None:
+    """The :class:`snapshot.ExtractCache` the options of :func:`add_data_arguments` ask for, or None."""
+    if args.no_cache:
+        return None
+    if __package__:
+        from .snapshot import ExtractCache
+    else:
+        from snapshot import ExtractCache
+    return ExtractCache(args.cache)

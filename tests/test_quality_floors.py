@@ -147,7 +147,15 @@ def test_line_labels_follow_the_gold_in_order():
     sys.path.insert(0, str(ROOT / "training"))
     import wcxb_lines
 
-    lines = ["Home", "Share", "The first paragraph of the story", "goes on here.", "___", "Second line.", "Home"]
+    lines = [
+        "Home",
+        "Share",
+        "The first paragraph of the story",
+        "goes on here.",
+        "___",
+        "Second line.",
+        "Home",
+    ]
     gold = "The first paragraph of the story goes on here.\n\nSecond line.\n\nWe went home to share it."
     labels = [y for y, _ in wcxb_lines.label_lines(lines, gold)]
     # A split paragraph aligns line by line; lone words borrowed from a gold sentence do not; a line

@@ -49,8 +49,9 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
+import wcxb  # noqa: E402
 from datasplit import MEASURE, TUNE, split_of  # noqa: E402
-from snapshot import DEFAULT_CACHE, DEFAULT_DATA, ExtractCache, iter_data  # noqa: E402
+from snapshot import ExtractCache, iter_data  # noqa: E402
 
 #: A line is keep if at least this share of its tokens align with the gold (issue 16).
 KEEP_SHARE = 0.8
@@ -145,15 +146,8 @@ def page_rows(rec: dict[str, Any], text: str) -> list[dict[str, Any]]:
 
 
 def iter_rows(data: Path, cache: ExtractCache | None) -> Iterator[dict[str, Any]]:
-    import trafilatura
-
     for rec in iter_data(data, "wcxb"):
-        html = rec["html"]
-        if cache is None:
-            text = trafilatura.extract(html) or ""
-        else:
-            text = cache.get("trafilatura-default", {}, html, lambda h=html: trafilatura.extract(h) or "")
-        yield from page_rows(rec, text)
+        yield from page_rows(rec, wcxb.trafilatura_text(cache, rec["html"])[0])
 
 
 def load(path: Path = DEFAULT_OUT) -> list[dict[str, Any]]:
@@ -194,9 +188,7 @@ def statistics(rows: Iterable[dict[str, Any]]) -> str:
 
 def main(argv: Sequence[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--data", type=Path, default=DEFAULT_DATA)
-    ap.add_argument("--cache", type=Path, default=DEFAULT_CACHE, help="extraction cache (snapshot.py's)")
-    ap.add_argument("--no-cache", action="store_true", help="extract every page on the fly")
+    wcxb.add_data_arguments(ap)
     ap.add_argument("--out", type=Path, default=DEFAULT_OUT)
     ap.add_argument("--sample", type=int, default=0, help="print N random tune lines with their labels")
     ap.add_argument("--seed", type=int, default=1)
@@ -204,7 +196,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     import logging
 
     logging.getLogger("trafilatura").setLevel(logging.CRITICAL)
-    cache = None if args.no_cache else ExtractCache(args.cache)
+    cache = wcxb.open_cache(args)
     rows = list(iter_rows(args.data, cache))
     args.out.parent.mkdir(parents=True, exist_ok=True)
     with gzip.open(args.out, "wt", encoding="utf-8") as f:
