@@ -7,10 +7,11 @@ model; the line model's feature counts a closing quote as a sentence end), the d
 named :class:`SentenceEnd` variant below, documented with the reason it exists: behaviour that a
 shipped model or a measured rule depends on does not change silently.
 
-Scripts written without spaces (Japanese, Chinese, Thai) are not handled yet: a whole sentence
-counts as one "word", and "。" is not a sentence end. Both answers live here only
-(:func:`word_count`, the ``marks`` of each :class:`SentenceEnd`), so making them right for every
-script is a change to this module alone.
+Scripts written without spaces (Chinese, Japanese, Thai, Lao, Khmer, Burmese) have no spaces to count
+words by: :func:`word_count` counts their characters instead, :data:`CHARS_PER_WORD` to a word, so a
+Japanese sentence is a sentence and not a one-word label; and the full-width marks "。", "！", "？"
+end a sentence (in every variant but those a shipped model was trained on, see below). Korean
+writes spaces between words and is counted like any other script.
 """
 
 from __future__ import annotations
@@ -20,6 +21,8 @@ from dataclasses import dataclass, field
 import regex
 
 __all__ = [
+    "CHARS_PER_WORD",
+    "CJK_MARKS",
     "FEATURE_END",
     "FULL_STOP_END",
     "HEADING_END",
@@ -32,6 +35,7 @@ __all__ = [
     "is_label",
     "is_prose",
     "is_sentence_end",
+    "spaceless",
     "split_words",
     "word_count",
 ]
@@ -46,13 +50,47 @@ def split_words(text: str) -> list[str]:
     return text.split()
 
 
+#: Characters per word in the scripts written without spaces. Chinese words average 1.5 to 2
+#: characters and Japanese text mixes one-character kanji with kana endings: 2. Thai, Lao, Khmer and
+#: Burmese syllables are 2 to 4 characters and a word one to three syllables: 4. (Only the order of
+#: magnitude matters: it makes a sentence of 30 characters 8 to 15 words, not one.)
+CHARS_PER_WORD = {"han_kana": 2, "southeast_asian": 4}
+_HAN_KANA = regex.compile(r"[\p{Han}\p{Hiragana}\p{Katakana}ー]+")
+_SOUTHEAST_ASIAN = regex.compile(r"[\p{Thai}\p{Lao}\p{Khmer}\p{Myanmar}]+")
+
+
+def _runs(pattern: regex.Pattern[str], text: str, per_word: int) -> tuple[int, str]:
+    n = 0
+    for m in pattern.finditer(text):
+        n += -(-len(m.group()) // per_word)
+    return n, pattern.sub(" ", text)
+
+
+def spaceless(text: str) -> bool:
+    """True if ``text`` holds characters of a script written without spaces (see :data:`CHARS_PER_WORD`).
+
+    >>> spaceless("東京"), spaceless("Tokyo")
+    (True, False)
+    """
+    return not text.isascii() and (
+        _HAN_KANA.search(text) is not None or _SOUTHEAST_ASIAN.search(text) is not None
+    )
+
+
 def word_count(text: str) -> int:
-    """How many words :func:`split_words` finds.
+    """How many words ``text`` holds: the runs between whitespace (:func:`split_words`), and in the
+    scripts written without spaces one word per :data:`CHARS_PER_WORD` characters.
 
     >>> word_count("Council approves the budget, 12-3")
     5
+    >>> word_count("東京都議会は予算案を可決した。"), word_count("会社概要")
+    (7, 2)
     """
-    return len(text.split())
+    if text.isascii():
+        return len(text.split())
+    n, text = _runs(_HAN_KANA, text, CHARS_PER_WORD["han_kana"])
+    m, text = _runs(_SOUTHEAST_ASIAN, text, CHARS_PER_WORD["southeast_asian"])
+    return n + m + sum(1 for w in text.split() if any(c.isalnum() for c in w) or not (n or m))
 
 
 #: Closing quotes and brackets that may follow a sentence's final mark (``He left."``).
@@ -100,19 +138,26 @@ class SentenceEnd:
         return self.pattern.search(text) is not None
 
 
-#: A sentence of prose: ".", "!", "?" or "…", then closing quotes or brackets.
-SENTENCE_END = SentenceEnd("sentence", ".!?…", CLOSERS)
+#: Closing quotes and brackets of the scripts written without spaces (「」『』（）).
+CJK_CLOSERS = "」』）】"
+#: Full-width sentence marks: "。", "！", "？" (and the half-width "｡").
+CJK_MARKS = "。！？｡"
+#: A sentence of prose: ".", "!", "?" or "…", or a full-width mark, then closing quotes or brackets.
+SENTENCE_END = SentenceEnd("sentence", ".!?…" + CJK_MARKS, CLOSERS + CJK_CLOSERS)
 #: The teaser model's variant: the closers must follow the mark directly (``Done. "`` is not a
 #: sentence end). The shipped teaser model (``data/teaser_model.json``) was trained on it.
 TIGHT_SENTENCE_END = SentenceEnd("tight_sentence", ".!?…", CLOSERS, space_before_closers=False)
-#: A full stop only: a headline may end with "?" or "!" ("Who pays for the bridge?"), not with ".".
-FULL_STOP_END = SentenceEnd("full_stop", ".…", CLOSERS)
+#: A full stop only: a headline may end with "?" or "!" ("Who pays for the bridge?"), not with "."
+#: or "。".
+FULL_STOP_END = SentenceEnd("full_stop", ".…。｡", CLOSERS + CJK_CLOSERS)
 #: The headline test of the labels-above-the-headline pass: a full stop, then closing quotes or
 #: brackets (not "]") and nothing after them.
-TITLE_FULL_STOP_END = SentenceEnd("title_full_stop", ".…", "\"”’'»)", space_after_closers=False)
+TITLE_FULL_STOP_END = SentenceEnd(
+    "title_full_stop", ".…。｡", "\"”’'»)" + CJK_CLOSERS, space_after_closers=False
+)
 #: What a label never ends with: any sentence punctuation, a colon or semicolon, or a closing
 #: quote or bracket ("World Media" is a label, "World Media:" introduces something).
-LABEL_PUNCT_END = SentenceEnd("label_punctuation", '.!?…:;"”»)')
+LABEL_PUNCT_END = SentenceEnd("label_punctuation", '.!?…:;"”»)' + CJK_MARKS + "：；" + CJK_CLOSERS)
 #: The line model's ``ends_like_sentence`` feature: a final mark or quote (``data/quality_model.json``
 #: was trained on it).
 FEATURE_END = SentenceEnd("feature", '.!?"”“»')
@@ -156,6 +201,7 @@ def is_headline(
 #: content, not a kicker (lines development set: table rows of a dictionary page removed as labels).
 _NOT_LABEL = regex.compile(r"[|\[\]{}<>=@/\\_#*+]")
 _DIGIT = regex.compile(r"\d")
+_CASED = regex.compile(r"[\p{Lu}\p{Ll}\p{Lt}]")
 
 
 def is_label(text: str, max_words: int) -> bool:
@@ -167,14 +213,11 @@ def is_label(text: str, max_words: int) -> bool:
     (True, False)
     """
     ws = text.split()
-    if (
-        not 0 < len(ws) <= max_words
-        or LABEL_PUNCT_END(text)
-        or _DIGIT.search(text)
-        or _NOT_LABEL.search(text)
-    ):
+    n = word_count(text)
+    if not 0 < n <= max_words or LABEL_PUNCT_END(text) or _DIGIT.search(text) or _NOT_LABEL.search(text):
         return False
-    return sum(w[:1].isupper() for w in ws) >= max(1, len(ws) - 1)
+    # A word of a script without case ("会社概要") counts as capitalised: only its length decides.
+    return sum(w[:1].isupper() or not _CASED.search(w) for w in ws) >= max(1, len(ws) - 1)
 
 
 #: A paragraph of prose: at least this many words, ending like a sentence.

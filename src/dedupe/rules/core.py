@@ -17,7 +17,7 @@ from typing import Literal
 
 import regex
 
-from ..shapes import split_words
+from ..shapes import split_words, word_count
 
 __all__ = [
     "REGEX_TIMEOUT",
@@ -64,8 +64,9 @@ class Line:
         self.text = text
         #: The line split into words as written (:func:`dedupe.shapes.split_words`).
         self.words = split_words(text)
-        #: How many (:func:`dedupe.shapes.word_count`).
-        self.n = len(self.words)
+        #: How many words (:func:`dedupe.shapes.word_count`: in scripts without spaces, characters
+        #: counted by the word).
+        self.n = word_count(text)
         #: The line in lower case (what the prefilters look at).
         self.low = text.lower()
         #: The lower-cased line without its leading whitespace.

@@ -60,9 +60,14 @@ __all__ = [
 #: Tokens a standalone dateline is made of. A line is a dateline if, after removing these, nothing
 #: but punctuation is left and it had a month, a weekday or a numeric date.
 DATE_TOKEN = regex.compile(
-    rf"\b(?:{MONTHS}|{WEEKDAYS})\b|\b\d{{1,4}}(?:st|nd|rd|th|er|e|\.)?\b|\b\d{{1,2}}[:.h]\d{{2}}\b|"
-    r"\b[ap]\.m\.(?!\w)|\b(?:am|pm|gmt|utc|bst|cet|cest|est|edt|pst|pdt|et|pt|mez|mesz)\b|"
-    r"\b(?:updated?|published|posted|last|modified|changed|edited|on|at|de|del|le|am|um|uhr|the|of|aktualisiert|"
+    # (times and "8 min read" before bare numbers: the first alternative that matches wins)
+    rf"\b\d{{1,2}}[:.h]\d{{2}}(?:[ap]m)?\b|\b\d+\s*min(?:ute)?s?\s+read\b|"
+    rf"\b(?:{MONTHS}|{WEEKDAYS})\b|\b\d{{1,4}}(?:st|nd|rd|th|er|e|\.)?\b|"
+    # Dates in Chinese, Japanese and Korean: "2025年12月18日", "12月18日", "2025년 12월 18일".
+    r"\d{1,4}\s*[年月日년월일時时분시]|"
+    r"\b[ap]\.m\.(?!\w)|\b(?:am|pm|gmt|utc|bst|cet|cest|est|edt|pst|pdt|et|pt|mez|mesz|ist|jst|kst|aest|aedt|acst|awst|"
+    r"nzst|nzdt|cst|cdt|mst|mdt|hst|akst|akdt|sgt|hkt|eet|eest|msk|brt|sast)\b|"
+    r"\b(?:updated?|published|posted|submitted|created|last|modified|changed|edited|on|at|de|del|le|am|um|uhr|the|of|aktualisiert|"
     r"letzte|änderung|zuletzt|geändert|"
     r"veröffentlicht|publié|mis\s+à\s+jour|actualizado|publicado|pubblicato|aggiornato|atualizado|"
     r"gepubliceerd|bijgewerkt|stand|date|time|hours?|ago|h|à|a|às|alle|el|il|em|om|op|kl|klo)(?!\w)",
@@ -73,7 +78,8 @@ DATE_TOKEN = regex.compile(
 DATE_PLACE = regex.compile(r"^\p{Lu}[\p{L}\p{M}.'’\-]*(?:\s+\p{Lu}[\p{L}\p{M}.'’\-]*){0,2}\s*,\s*")
 #: What makes a line a date at all: a month, a weekday, a numeric date or a relative time.
 DATE_ANCHOR = regex.compile(
-    rf"\b(?:{MONTHS}|{WEEKDAYS})\b|\b\d{{1,4}}[./-]\d{{1,2}}[./-]\d{{1,4}}\b|\b\d+\s+(?:hours?|minutes?|days?)\s+ago\b",
+    rf"\b(?:{MONTHS}|{WEEKDAYS})\b|\b\d{{1,4}}[./-]\d{{1,2}}[./-]\d{{1,4}}\b|\b\d+\s+(?:hours?|minutes?|days?)\s+ago\b|"
+    r"\d{2,4}\s*年\s*\d{1,2}\s*月|\d{1,2}\s*月\s*\d{1,2}\s*日|\d{4}\s*년\s*\d{1,2}\s*월",
     F,
 )
 _LETTER_OR_DIGIT = regex.compile(r"[\p{L}\p{N}]")
@@ -162,6 +168,32 @@ def _posted_by_at(line: Line) -> bool:
     )
 
 
+#: A byline: "By" (or its translations, "Author:") and a name, optionally a role or an agency after a
+#: separator. The name is capitalised words joined by "and", particles ("de", "van") and the
+#: words an agency credit adds ("and agencies", "and wires"); "the" may lead an agency's name.
+BYLINE = regex.compile(
+    r"^(?i:(?:written|posted|published|reported|story|text|words|interview)\s+)?"
+    r"(?i:by|von|par|por|di|door|av|af|przez|autor(?:in)?:?|author:|auteur\s*:|reporting\s+by|editing\s+by)\s+"
+    r"(?P<name>(?i:the\s+)?[\p{Lu}@][\p{L}\p{M}'’.\-@_]*"
+    r"(?:\s+(?:[\p{Lu}][\p{L}\p{M}'’.\-]*|and|und|et|y|e|&|,|de|van|von|der|al|bin|ibn|la|le|da|di|"
+    r"(?i:agencies|wires|staff)))*)"
+    r"(?:\s*[,|;–—-]\s*[^.!?]{0,60})?\s*$",
+    regex.UNICODE | regex.VERSION1,
+)
+#: A byline's name that is one word must be an agency ("By Reuters", "By AFP").
+BYLINE_AGENCY = regex.compile(rf"^(?:the\s+)?(?:{AGENCIES})$", F)
+#: Capitalised words (or handles) in a byline's name.
+_NAME_WORD = regex.compile(r"(?:^|\s)[\p{Lu}@]")
+
+
+def _byline(line: Line) -> bool:
+    m = BYLINE.match(line.text, timeout=REGEX_TIMEOUT)
+    if m is None:
+        return False
+    name = m.group("name").strip(" ,")
+    return len(_NAME_WORD.findall(name)) >= 2 or BYLINE_AGENCY.match(name, timeout=REGEX_TIMEOUT) is not None
+
+
 #: Pagination and "show all" links: after removing these words, arrows, pipes and numbers nothing
 #: is left ("Pages: 1 2 3 Next »", "| Display Page #: | Next >> |", "« Previous | Next »").
 PAGINATION_TOKEN = regex.compile(
@@ -187,7 +219,7 @@ def _pagination(line: Line) -> bool:
     anchored = (
         "«" in text
         or "»" in text
-        or ">>" in text
+        or (">>" in text and ">>" in text.replace(">>>", ""))
         or "<<" in text
         or PAGINATION_WORD.search(text, timeout=REGEX_TIMEOUT) is not None
         or PAGINATION_LABEL.search(text, timeout=REGEX_TIMEOUT) is not None
@@ -196,8 +228,9 @@ def _pagination(line: Line) -> bool:
 
 
 CAPTION_POSITION = regex.compile(
-    # Caption position markers: "(L)", "(C)", "(2nd R)", "(left)", "(centre)".
-    r"\((?:\d(?:st|nd|rd|th)\s+)?(?:l|r|c|left|right|cent(?:re|er)|front|back|top|bottom)\)",
+    # Caption position markers: "(L)", "(C)", "(2nd R)", "(left)", "(centre)", after a space: glued
+    # to a word, "(R)" and "(C)" are trademark and copyright signs ("Widget(R) Pro", "Example(C)").
+    r"(?<![\w\-])\((?:\d(?:st|nd|rd|th)\s+)?(?:l|r|c|left|right|cent(?:re|er)|front|back|top|bottom)\)",
     F,
 )
 CAPTION_DESCRIBES = regex.compile(
@@ -223,13 +256,18 @@ def _position_markers(line: Line) -> bool:
 #: Social handles and hashtags: a line made mostly of them is page chrome. Bare URLs and e-mail
 #: addresses are not on the list: in reference lists and contact lines they are content (the
 #: development sets label them so: 8 of 11 such removals on lines/en were genuine lines).
-HANDLE = regex.compile(r"^(?:@\w{2,}|#\w{2,})[.,:;!]?$", F)
+#: A hashtag starts with a letter ("#10" is a number, "#2018" an issue); a line needs two of them or
+#: of handles: one alone is a Python decorator ("@property"), a reply's addressee ("Hi @jdoe") or a
+#: Markdown heading ("#Overview") as often as page chrome (wcxb tune part: 35 of 42 removals of
+#: lines with one were the gold's text).
+HANDLE = regex.compile(r"^(?:@\w{2,}|#[^\W\d_]\w+)[.,:;!]?$", F)
+HANDLES_MIN = 2
 
 
 def _handles(line: Line) -> bool:
     # HANDLE only matches tokens that start with "@" or "#".
     handles = sum(bool(HANDLE.match(t, timeout=REGEX_TIMEOUT)) for t in line.words if t[0] in "@#")
-    return handles * 2 >= line.n
+    return handles >= HANDLES_MIN and handles * 2 >= line.n
 
 
 def _fixed(pattern: str) -> Phrase:
@@ -341,6 +379,36 @@ FIXED_PHRASE_FAMILIES: tuple[Rule, ...] = (
         counterexamples=("Register now for the marathon on Sunday, organisers said.",),
     ),
     Rule(
+        name="fixed_phrase.shop_account",
+        reason="boilerplate.prompt",
+        observation=_PROMPT_OBSERVATION
+        + "a shop's cart and account links and the messages of its forms ('Your cart is empty', 'My "
+        "account', 'Enter your email address', 'Email me when back in stock').",
+        max_words=12,
+        test=_fixed(
+            r"(?:your\s+)?(?:shopping\s+)?(?:cart|bag|basket)(?:\s*\(\d+\))?|"
+            r"(?:your\s+)?(?:shopping\s+)?(?:cart|bag|basket)\s+is\s+(?:currently\s+)?empty\W*|"
+            r"no\s+products\s+in\s+(?:the|your)\s+(?:cart|bag|basket)\W*|view\s+(?:cart|bag|basket)|"
+            r"(?:my\s+)?account|(?:sign\s+in|log\s*in)\s*(?:/|or|&)\s*(?:register|sign\s+up|create\s+(?:an\s+)?account)|"
+            r"enter\s+(?:your\s+)?e-?mail(?:\s+address)?\s*:?|please\s+enter\s+a\s+valid\s+e-?mail(?:\s+address)?\W*|"
+            r"e-?mail\s+me\s+when\s+(?:back\s+)?in\s+stock\W*"
+        ),
+        examples=(
+            "Your cart is empty.",
+            "Cart (0)",
+            "My Account",
+            "Log in / Register",
+            "Enter your email address",
+            "Please enter a valid email",
+            "Email me when back in stock",
+        ),
+        counterexamples=(
+            "Your cart is the first thing a shop should make easy to find.",
+            "The account was closed in May.",
+            "Email address",
+        ),
+    ),
+    Rule(
         name="fixed_phrase.comment_prompt",
         reason="boilerplate.prompt",
         observation=_PROMPT_OBSERVATION
@@ -359,7 +427,8 @@ FIXED_PHRASE_FAMILIES: tuple[Rule, ...] = (
             r"there\s+are\s+no\s+comments(?:\s+yet)?|no\s+comments\s+yet\b.*|"
             r"(?:es\s+gibt\s+)?(?:noch\s+)?keine\s+kommentare(?:\s+vorhanden)?|"
             r"report\s+(?:this(?:\s+(?:comment|post|review))?|abuse|a\s+problem)|"
-            r"(?:kommentar\s+|beitrag\s+)?melden|missbrauch\s+melden"
+            r"(?:kommentar\s+|beitrag\s+)?melden|missbrauch\s+melden|loading\s+comments|"
+            r"(?:(?:see|view|read|show)\s+)?all\s+\d+\s+comments"
         ),
         examples=(
             "- 3 Kommentare",
@@ -374,6 +443,8 @@ FIXED_PHRASE_FAMILIES: tuple[Rule, ...] = (
             "No comments yet — be the first.",
             "| Report this",
             "There are no comments",
+            "Loading comments",
+            "See all 47 comments",
         ),
         counterexamples=(
             "Comments from residents were mostly positive.",
@@ -397,7 +468,8 @@ FIXED_PHRASE_FAMILIES: tuple[Rule, ...] = (
             r"save\s+(?:article|story|for\s+later)|gift\s+(?:this\s+)?(?:article|story)|"
             r"send\s+any\s+friend\s+a\s+story|"
             r"(?:like|liked|enjoy|enjoyed|love|loved)\s+this\s+(?:story|article|post)\s*\?.*|"
-            r"jetzt\s+teilen|license\s+(?:this\s+)?photo|buy\s+(?:this\s+)?(?:photo|print)"
+            r"jetzt\s+teilen|license\s+(?:this\s+)?photo|buy\s+(?:this\s+)?(?:photo|print)|share\s*:|"
+            r"share\s+(?:this|the)\s+\w+\s+on\s*:?|pin\s+(?:it\s+)?for\s+later"
         ),
         examples=(
             "Share",
@@ -409,6 +481,9 @@ FIXED_PHRASE_FAMILIES: tuple[Rule, ...] = (
             "Gift this article",
             "License Photo",
             "Like this story? Share it with a friend.",
+            "Share:",
+            "Share the post on:",
+            "Pin for later",
         ),
         counterexamples=(
             "Share prices rose by two percent on Monday.",
@@ -546,7 +621,8 @@ FIXED_PHRASE_FAMILIES: tuple[Rule, ...] = (
             r"zur\s+startseite|"
             r"(?:sie\s+sind\s+hier|you\s+are\s+here|vous\s+êtes\s+ici|usted\s+está\s+aquí)\s*:.*|"
             r"(?:zurück\s+)?nach\s+oben|(?:zum\s+)?seitenanfang|to\s+top|top|"
-            r"haut\s+de\s+(?:la\s+)?page|schließen|close|fermer|cerrar|chiudi|sluiten"
+            r"haut\s+de\s+(?:la\s+)?page|schließen|close|fermer|cerrar|chiudi|sluiten|"
+            r"(?:jump\s+to\s+(?:navigation|search|(?:main\s+)?content)\s*){1,3}|skip\s+to\s+(?:search\s+)?results\b.*"
         ),
         examples=(
             "Direkt zum Inhalt springen",
@@ -560,6 +636,8 @@ FIXED_PHRASE_FAMILIES: tuple[Rule, ...] = (
             "- schließen",
             "<< Home",
             "Menu",
+            "Jump to navigation Jump to search",
+            "Skip to search results",
         ),
         counterexamples=(
             "Search for the missing girl continues",
@@ -680,6 +758,11 @@ RULES: tuple[Rule, ...] = (
             "Paris, le 12 mars 2024",
             "Letzte Änderung: 13.3.2015",
             "Last edited: March 3, 2015",
+            "Published on March 3, 2024 07:44 PM IST",
+            "November 8, 2024, 7:33pm",
+            "March 3, 2024 // 8 min read",
+            "2025年3月3日 16:54",
+            "[Submitted on 3 Mar 2024]",
         ),
         counterexamples=(
             "March 3 meeting of the council was cancelled",
@@ -722,6 +805,36 @@ RULES: tuple[Rule, ...] = (
             "Die Rede wurde aus dem Englischen übersetzt und am Montag verteilt, sagte sie.",
             "Aus dem Englischen kamen die meisten Besucher.",
             "The translation of the original text took three years.",
+        ),
+    ),
+    Rule(
+        name="sign_up_widget",
+        reason="boilerplate.prompt",
+        observation="A sign-up widget's text, anywhere on the page: the invitation to sign up for or "
+        "subscribe to the site's newsletter or e-mails ('Sign up for our newsletter to get the best of the "
+        "week', 'For daily tips, sign up for the Example newsletter') and its thank-you message ('Thanks for "
+        "subscribing!'). The site must be the one asking ('our', 'the'); a service page's own 'Sign up for "
+        "newsletter' item is left alone.",
+        max_words=30,
+        prefilter=Contains("sign", "subscrib", "regist", "join"),
+        test=Match(
+            regex.compile(
+                r"^\W*(?:[-•]\s*)?(?:(?:for|to)\s[^,.!?]{1,40},\s*)?(?:please\s+)?(?:sign\s+up|subscribe)\s+(?:now\s+)?"
+                r"(?:for|to)\s+(?:our|the)\b[^.!?]{0,80}\b(?:newsletters?|e-?mails?|updates|round[\s-]?up|digest|inbox)\b|"
+                r"^\W*(?:thanks?|thank\s+you)\s+(?:you\s+)?for\s+(?:subscribing|signing\s+up|registering|joining)\b"
+                r"(?!.{0,40}\b(?:and|&)\s+(?:reading|listening|watching))",
+                F,
+            )
+        ),
+        examples=(
+            "Sign up for our newsletter to get the best stories of the week in your inbox every Friday morning.",
+            "For daily tips, sign up for the Example newsletter.",
+            "Thanks for subscribing! Look out for your first newsletter soon.",
+            "Thank you for subscribing to our daily newsletter.",
+        ),
+        counterexamples=(
+            "Thanks for subscribing and reading this far; I appreciate your attention.",
+            "Residents can sign up for the council's consultation until May.",
         ),
     ),
     Rule(
@@ -827,7 +940,10 @@ RULES: tuple[Rule, ...] = (
     Rule(
         name="copyright",
         reason="boilerplate.copyright",
-        observation="Copyright lines: a copyright sign before a name, 'All rights reserved', syndication terms.",
+        observation="Copyright lines: a copyright sign before a name, 'All rights reserved', syndication terms. "
+        "A line opening with '(c)' or 'Copyright' is one only if a year, a sign, 'by' or a name (capitalised "
+        "words, then a year, 'All', a company suffix or nothing) follows: '(c)' also numbers the third item of "
+        "a list, and 'Copyright' heads sentences and headings.",
         max_words=30,
         prefilter=Contains(
             "©",
@@ -843,7 +959,8 @@ RULES: tuple[Rule, ...] = (
         test=Search(
             regex.compile(
                 # "© 2006 Example Media", "Example Online © Example Media Limited 2006", "All rights reserved".
-                r"^(?:©|\(c\)|copyright\b|\u00a9)|(?:^|\s)©\s*(?:\d{4}\s*)?(?-i:\p{Lu})|\ball\s+rights\s+reserved\b|\balle\s+rechte\s+vorbehalten\b|"
+                r"^(?:©|\u00a9|(?:\(c\)|copyright\b)\s*(?:©|\(c\)|\d{4}|by\b|(?:(?-i:\p{Lu})[\p{L}.&'’\-]*\s*){1,4}[,.]?\s*(?:\d{4}|all\b|inc\b|ltd\b|llc\b|gmbh\b|$)))|"
+                r"(?:^|\s)©\s*(?:\d{4}\s*)?(?-i:\p{Lu})|\ball\s+rights\s+reserved\b|\balle\s+rechte\s+vorbehalten\b|"
                 r"\btous\s+droits\s+réservés\b|\btodos\s+los\s+derechos\s+reservados\b|"
                 r"\bfor\s+(?:your\s+)?personal,?\s+non-?commercial\s+use\s+only\b|"
                 r"\bmay\s+not\s+be\s+(?:re)?published,\s+broadcast,\s+rewritten,?\s+or\s+redistributed\b",
@@ -855,36 +972,40 @@ RULES: tuple[Rule, ...] = (
             "© 2012 Example Press. All rights reserved.",
             "This material may not be published, broadcast, rewritten or redistributed.",
             "This copy is for your personal, non-commercial use only.",
+            "(c) 2024 Example Media",
+            "Copyright Example Media",
+            "Copyright (c) 2024 Example Media",
         ),
         counterexamples=(
             "The photographer, © notwithstanding, shared the picture with the museum and the city.",
+            "(c) It is not obvious that the pointer is valid.",
+            "Copyright Law in a Changing World",
         ),
     ),
     Rule(
         name="byline",
         reason="boilerplate.byline",
-        observation="Bylines: 'By', 'Von', 'Par', 'Author:' and a capitalised name, optionally an agency "
-        "after a comma ('By Jane Doe and John Roe, Reuters'); the leading word in any case.",
+        observation="Bylines: 'By', 'Von', 'Par', 'Author:' and a name of two or more capitalised words "
+        "or an agency ('By Jane Doe and John Roe, Reuters', 'By the Associated Press', 'By Jane Doe and "
+        "agencies'), optionally a role or an agency after a comma; the leading word in any case. One "
+        "capitalised word alone is a heading ('By Region', 'By Audience'), not a name.",
         max_words=12,
-        test=Match(
-            regex.compile(
-                r"^(?i:(?:written|posted|published|reported|story|text|words|interview)\s+)?"
-                r"(?i:by|von|par|por|di|door|av|af|przez|autor(?:in)?:?|author:|auteur\s*:|reporting\s+by|editing\s+by)\s+"
-                r"[\p{Lu}@][\p{L}\p{M}'’.\-@_]*(?:\s+(?:[\p{Lu}][\p{L}\p{M}'’.\-]*|and|und|et|y|e|&|,|de|van|von|der|al|bin|ibn|la|le|da|di))*"
-                r"(?:\s*[,|;–—-]\s*[^.!?]{0,60})?\s*$",
-                regex.UNICODE | regex.VERSION1,
-            )
-        ),
+        test=Custom(_byline, BYLINE, BYLINE_AGENCY),
         examples=(
             "By Jane Doe",
             "BY JANE DOE",
             "by Jane Doe and John Roe, Reuters",
             "Von Max Mustermann",
             "Posted by Jane Doe, Product Manager",
+            "By the Associated Press",
+            "By Jane Doe and agencies",
+            "By Reuters",
         ),
         counterexamples=(
             "By the time the vote was taken, most members had left the chamber.",
             "by and large the plan was welcomed",
+            "By Region",
+            "By the Numbers",
         ),
     ),
     Rule(
@@ -911,20 +1032,58 @@ RULES: tuple[Rule, ...] = (
     Rule(
         name="reporting_credit",
         reason="boilerplate.byline",
-        observation="Agency and reporting credits at the end of an article ('Additional reporting by Jane "
-        "Doe', 'Le Monde avec AFP', 'Con información de EFE').",
+        observation="Agency and reporting credits, anywhere in the article ('Additional reporting by Jane "
+        "Doe', 'Le Monde avec AFP', 'Con información de EFE', 'Jane Doe contributed reporting', 'The "
+        "Associated Press contributed to this report'). 'X contributed to this article' is left alone: the "
+        "wcxb gold keeps it as the article's own acknowledgement.",
         max_words=20,
         prefilter=Contains("report", "input", "material", "compiled", "información", "avec"),
         test=Match(
             regex.compile(
                 rf"^(?:(?:additional\s+)?reporting\s+(?:by|from)|with\s+(?:additional\s+)?reporting\s+(?:by|from)|"
+                rf"(?:(?:the\s+)?(?-i:\p{{Lu}})[\p{{L}}.'’\-]*(?:\s+(?:(?-i:\p{{Lu}})[\p{{L}}.'’\-]*|and|&|,)){{0,8}}\s+"
+                rf"contributed\s+(?:additional\s+)?(?:reporting|to\s+this\s+(?:report|story))"
+                rf"(?=(?:\s+from\s+[^.!?]{{1,40}})?\s*\.?$))|"
                 rf"(?:with\s+)?(?:input|inputs|material)\s+from|compiled\s+by|mit\s+material\s+(?:von|der|des)|"
                 rf"con\s+información\s+de|avec\s+(?:l')?(?:{AGENCIES})\b|(?-i:\p{{Lu}})[\p{{L}}.'’\-]*(?:\s+(?-i:\p{{Lu}})[\p{{L}}.'’\-]*){{0,3}}\s+avec\s+(?:{AGENCIES}))"
                 rf"(?:\s+[^.!?]{{0,80}})?\s*\.?$",
                 F_SIMPLE_CASE,
             )
         ),
-        examples=("Additional reporting by Jane Doe", "Le Monde avec AFP", "Con información de EFE"),
+        examples=(
+            "Additional reporting by Jane Doe",
+            "Le Monde avec AFP",
+            "Con información de EFE",
+            "Jane Doe contributed reporting.",
+            "Jane Doe and John Roe contributed reporting from Madrid.",
+            "The Associated Press contributed to this report.",
+        ),
+        counterexamples=(
+            "Jane Doe contributed to this article.",
+            "Farmers contributed reporting costs to the fund, the ministry said.",
+        ),
+    ),
+    Rule(
+        name="role_credit",
+        reason="boilerplate.byline",
+        observation="A writer's role or an agency's credit on its own line, under or over the byline ('Staff "
+        "writer', 'AP Sports Writer', 'Senior Correspondent'); the role needs a qualifier ('Writer' alone is a "
+        "heading of a list of services).",
+        max_words=6,
+        prefilter=Contains(
+            "writer", "reporter", "correspondent", "editor", "columnist", "contributor", "journalist"
+        ),
+        test=Match(
+            regex.compile(
+                rf"^\W*(?:(?:{AGENCIES}|staff|senior|chief|contributing|freelance|political|foreign|business|sports?|"
+                r"science|health|investigative|special|national|local|economics|culture|news|digital|associate|"
+                r"deputy|managing|executive|guest|features?|global)\s+){1,3}"
+                r"(?:writer|reporter|correspondent|editor|columnist|contributor|journalist)s?\W*$",
+                F,
+            )
+        ),
+        examples=("Staff writer", "AP Sports Writer", "Senior Correspondent", "Associated Press Writer"),
+        counterexamples=("Writer", "Writers", "Technical writers explain the interface."),
     ),
     Rule(
         name="byline_role",
@@ -1291,6 +1450,16 @@ RULES: tuple[Rule, ...] = (
         examples=("Aktualisiert:", "Published:", "Updated", "Published", "Aktualisiert", "Updated:"),
     ),
     Rule(
+        name="byline_label",
+        reason="boilerplate.byline",
+        observation="A byline's label left without its name: 'Written by', 'Author:' (the name is a link "
+        "the extraction put on another line, or dropped).",
+        max_words=3,
+        test=Match(regex.compile(r"^\W*(?:written\s+by|authors?)\s*:?\s*$", F)),
+        examples=("Written by", "Author:", "AUTHOR"),
+        counterexamples=("by", "Written by hand"),
+    ),
+    Rule(
         name="legal_imprint",
         reason="boilerplate.disclaimer",
         observation="A site's legal imprint: company register, tax and VAT numbers ('Registergericht: Ulm "
@@ -1430,7 +1599,8 @@ RULES: tuple[Rule, ...] = (
         reason="boilerplate.navigation",
         observation="Pagination lines are arrows, next/previous words and page numbers ('Pages: 1 2 3 Next "
         "»'); they need an arrow, a next/previous word or a bare 'Pages:' label ('Pages: 48' alone is a "
-        "forum member's statistics). Page numbers do not count towards the word limit.",
+        "forum member's statistics; '>>>' is the prompt of a Python session). Page numbers do not count "
+        "towards the word limit.",
         max_words=10,
         count="words_not_numbers",
         test=Custom(_pagination, PAGINATION_WORD, PAGINATION_LABEL, PAGINATION_TOKEN),
@@ -1445,6 +1615,7 @@ RULES: tuple[Rule, ...] = (
         ),
         counterexamples=(
             "Pages: 48",
+            ">>>",
             "Page 3",
             "The next page of the report shows the costs.",
             "Next year the council will vote again on the plan.",
@@ -1553,21 +1724,32 @@ RULES: tuple[Rule, ...] = (
         name="position_markers",
         reason="boilerplate.caption",
         observation="Two or more caption position markers ('(L)', '(2nd R)', '(centre)') name who is where "
-        "in a picture.",
+        "in a picture; glued to a word, '(R)' and '(C)' are trademark and copyright signs.",
         max_words=None,
         prefilter=Contains("("),
         test=Custom(_position_markers, CAPTION_POSITION),
         examples=(
             "The minister (L) and her deputy (2nd R) arrive at the summit in Brussels on Monday morning.",
         ),
+        counterexamples=("The Widget(R) Pro and the Gadget(R) Max ship with the Example(C) manual.",),
     ),
     Rule(
         name="handles_or_hashtags",
         reason="boilerplate.links",
-        observation="A short line made mostly of social handles and hashtags is page chrome ('@example "
-        "#budget'); bare URLs and e-mail addresses are content in reference lists and contact lines.",
+        observation="A short line made mostly of two or more social handles and hashtags is page chrome "
+        "('@example #budget'); one alone is a decorator, an addressee or a heading as often, a '#' before a "
+        "number is a number sign, and bare URLs and e-mail addresses are content in reference lists and "
+        "contact lines.",
         max_words=10,
         test=Custom(_handles, HANDLE),
         examples=("@example #budget", "#politics #budget #council"),
+        counterexamples=(
+            "@property",
+            "@cached_property",
+            "Hi @jdoe",
+            "#Overview",
+            "#10: Example",
+            "Issue #482",
+        ),
     ),
 )

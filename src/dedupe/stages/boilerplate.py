@@ -27,9 +27,11 @@ from .passes import (
     CaptionOnPhotoPage,
     CommentSection,
     DatelinePosition,
+    EntryLines,
     LabelsAroundHeadline,
     LinkDenseRows,
     Override,
+    TableRows,
     TagBoxes,
 )
 from .quality import QualityPass
@@ -44,7 +46,12 @@ class BoilerplateStage:
     name = "boilerplate"
 
     #: Overrides of context-free verdicts, in order (the first that keeps a block names itself).
-    OVERRIDES: ClassVar[tuple[type[Override], ...]] = (DatelinePosition, CaptionOnPhotoPage)
+    OVERRIDES: ClassVar[tuple[type[Override], ...]] = (
+        DatelinePosition,
+        CaptionOnPhotoPage,
+        EntryLines,
+        TableRows,
+    )
     #: Context-sensitive passes, in the order they run; the learned line model comes last.
     PASSES: ClassVar[tuple[type[Pass], ...]] = (
         LinkDenseRows,

@@ -6,7 +6,11 @@ Two shapes, two rules, both scored from named signals that go into the evidence:
     A headline-shaped line inside the body (short, no full stop at the end, not the document's
     first line) whose content words barely occur in the rest of the document, followed by a
     paragraph that is just as foreign: the headline and blurb of another article. Coherence is the
-    share of a block's content words that occur elsewhere in the document.
+    share of a block's content words that occur elsewhere in the document. The article's own
+    structure is left alone: an item of its lists (numbered, lettered, bulleted, ``Q:``/``A:``), a
+    heading of the same form as two more in the body (an FAQ's questions, ``Myth: ...`` or ``Pro:
+    ...`` headings), and the capitals of a title-case heading are no names (wcxb tune part: 53 of 78
+    removals on trafilatura's text were the gold's own headings and paragraphs before these guards).
 
 ``offtopic.teaser`` (rule ``foreign_lede``)
     The lede of a different article on the *same* subject, left at the end of the page. Lexical
@@ -31,6 +35,7 @@ from ..rules.core import F
 from ..shapes import FULL_STOP_END, HEADLINE_MAX_WORDS, is_headline, is_prose, word_count
 from ..text import CACHE_SIZE, content_of, names, raw_tokens, token_counts, tokens
 from . import Context, register
+from .passes import length
 from .teaser import ACRONYM_DEF_RE, introductions, learned_teasers
 
 __all__ = ["OfftopicStage"]
@@ -63,7 +68,19 @@ MAX_TEASER_SHARE = 0.3
 #: A body with at least this many headline-shaped lines is structured by subheadings; there the
 #: headline-and-blurb rule also needs the headline's punctuation signal.
 STRUCTURED_SUBHEADS = 3
-_ENUMERATED = regex.compile(r"^\s*(?:\(?\d{1,3}[.)]|[QA][.:)]|[IVX]{1,5}\.)\s")
+#: An item of the article's own list: numbered, lettered, a Q&A line or a bullet ("2. Name, ...",
+#: "Q: ...", "- Doors: ...").
+_ENUMERATED = regex.compile(r"^\s*(?:\(?\d{1,3}[.)]|[QA][.:)]|[IVX]{1,5}\.|[-–•·*▪])\s")
+#: The form of a heading: a question, or a label and a colon ("Myth: ...", "Pro: ...").
+_QUESTION = regex.compile(r"\?\W*$")
+_LABELLED = regex.compile(r"^\W*[^\s:][^:]{0,40}:\s+\S")
+#: A heading shares its form with this many other short lines of the body: the page's own
+#: structure (an FAQ's questions, a list of myths or of pros and cons), not a teaser.
+PARALLEL_HEADINGS = 2
+#: A headline in title case (at least this share of its longer words capitalised) capitalises every
+#: word: its capitals are not names.
+TITLE_CASE_SHARE = 0.6
+_LONG_WORD = regex.compile(r"[\p{L}][\p{L}'’\-]{3,}")
 #: The headline-and-blurb rule needs all of these: names new to the document *and* both blocks
 #: less coherent than typical. With only two of them it removed questions used as subheadings
 #: on the portal development pages (30 of 38 removals there were article text).
@@ -108,6 +125,21 @@ def _names(text: str) -> list[str]:
     return list(names(text))
 
 
+def _title_case(text: str) -> bool:
+    """Most longer words after the first capitalised ("Growth of Coffee Consumption in Europe")."""
+    ws = _LONG_WORD.findall(text)[1:]
+    return len(ws) >= 2 and sum(w[0].isupper() for w in ws) >= TITLE_CASE_SHARE * len(ws)
+
+
+def _form(text: str) -> str | None:
+    """The form of a heading that an article repeats: ``question``, ``labelled`` or None."""
+    if _QUESTION.search(text):
+        return "question"
+    if _LABELLED.match(text):
+        return "labelled"
+    return None
+
+
 # Per-text facts, remembered across stages, passes and documents (the caches are bounded). The
 # Counters returned are shared: callers only read them.
 
@@ -133,6 +165,8 @@ def _is_headline(text: str) -> bool:
 _TRUNCATED = regex.compile(r"(?:\.\.\.|…)\s*$")
 _ARROW_END = regex.compile(r"[»›→]\s*$")
 _BULLET = regex.compile(r"^\s*[-–•·*»>]\s+\S")
+#: A key of one to three words and its value: a specification, not another article's headline.
+_KEY_VALUE = regex.compile(r"^\W*[\p{L}\p{N}][^\s:]*(?:\s+[^\s:]+){0,2}\s*:\s+\S")
 
 
 @lru_cache(maxsize=CACHE_SIZE)
@@ -142,6 +176,8 @@ def _is_box_item(text: str) -> bool:
     n = word_count(text)
     if text.rstrip().endswith(":"):
         return False  # introduces what follows: the box has ended
+    if _KEY_VALUE.match(text):
+        return False  # "Memory: 8 GB", "- OS: Windows 10": a row of specifications, not a headline
     if _is_headline(text):
         return True
     if 3 <= n <= MAX_HEADLINE_WORDS and _TRUNCATED.search(text):
@@ -186,8 +222,9 @@ class OfftopicStage:
             shared = sum(1 for w in mine if df[w] - removed[w] - 1 > 0)
             return shared / len(mine)
 
-        total = sum(len(ctx.words(k)) for k in alive)
-        short = {k for k in alive if len(ctx.words(k)) <= min(MAX_TEASER_WORDS, MAX_TEASER_SHARE * total)}
+        sizes = {k: length(ctx, k) for k in alive}
+        total = sum(sizes.values())
+        short = {k for k in alive if sizes[k] <= min(MAX_TEASER_WORDS, MAX_TEASER_SHARE * total)}
         self._headline_blurb(ctx, alive, coherence, short, content)
         self._foreign_lede(ctx, [k for k in alive if ctx.decisions[k] is None], coherence, short)
         if self.cfg.model_threshold is not None:
@@ -262,6 +299,11 @@ class OfftopicStage:
         # The article's own lede: the first paragraph of prose. A "headline" above it is the
         # title's furniture (a "Published: ... | Tags: ..." line), not another article's.
         lede = next((k for k in alive if is_prose(ctx.blocks[k].text)), None)
+        forms = Counter(
+            f
+            for k in alive
+            if word_count(ctx.blocks[k].text) <= MAX_HEADLINE_WORDS and (f := _form(ctx.blocks[k].text))
+        )
         for i, k in enumerate(alive[:-1]):
             if i == 0 or not _is_headline(ctx.blocks[k].text) or ctx.blocks[k].text.rstrip().endswith(":"):
                 # A line ending with a colon introduces what follows: same article.
@@ -271,7 +313,10 @@ class OfftopicStage:
             if lede is not None and alive[i + 1] <= lede and content[alive[i + 1]] & content[alive[0]]:
                 continue  # the pair is the article's head and lede: the lede takes up the title
             if _ENUMERATED.match(ctx.blocks[k].text):
-                continue  # "2. Name, ..." or "Q. ...": an item of the article's own list
+                continue  # "2. Name, ...", "Q. ...", "- Doors: ...": an item of the article's own list
+            form = _form(ctx.blocks[k].text)
+            if form is not None and forms[form] > PARALLEL_HEADINGS:
+                continue  # one of the page's questions or labelled headings (an FAQ, pros and cons)
             nxt = alive[i + 1]
             if k not in short or nxt not in short:
                 continue
@@ -283,7 +328,11 @@ class OfftopicStage:
                 # (the same counts as adding up the blocks' _tokens_of Counters)
                 tokens_all = Counter(chain.from_iterable(tokens(ctx.blocks[j].text) for j in alive))
             tk, tn = _tokens_of(head), _tokens_of(blurb)
-            names = _names(head) + [w for w in head.split()[1:2] if w[:1].isupper()] + _names(blurb)
+            # A title-case headline capitalises every word: only the blurb's capitals are names.
+            names = (
+                [] if _title_case(head) else _names(head) + [w for w in head.split()[1:2] if w[:1].isupper()]
+            )
+            names += _names(blurb)
             names = [n for n in names if n.casefold() not in ctx.stopwords]
             signals: dict[str, float] = {}
             rest = tokens_all

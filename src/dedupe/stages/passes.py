@@ -18,6 +18,7 @@ its class here and list it in :data:`dedupe.stages.boilerplate.BoilerplateStage.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable, Mapping
 from functools import lru_cache
 from itertools import pairwise
@@ -26,11 +27,20 @@ from typing import ClassVar
 import regex
 
 from ..config import Config
+from ..pagetype import Thread, find_thread
 from ..rules import REGEX_TIMEOUT
 from ..rules.core import F_SIMPLE_CASE, F
 from ..rules.table import DATE_ANCHOR, DATE_TOKEN
 from ..rules.vocab import COMMENT_NOUNS, TAG_WORDS
-from ..shapes import LABEL_PUNCT_END, TITLE_FULL_STOP_END, is_label, is_prose, split_words, word_count
+from ..shapes import (
+    LABEL_PUNCT_END,
+    TITLE_FULL_STOP_END,
+    is_label,
+    is_prose,
+    spaceless,
+    split_words,
+    word_count,
+)
 from ..text import content_of
 from . import Context, Pass
 
@@ -39,10 +49,14 @@ __all__ = [
     "CaptionOnPhotoPage",
     "CommentSection",
     "DatelinePosition",
+    "EntryLines",
     "LabelsAroundHeadline",
     "LinkDenseRows",
     "Override",
+    "TableRows",
     "TagBoxes",
+    "length",
+    "thread_of",
 ]
 
 #: A context-free verdict: (reason, rule name).
@@ -65,6 +79,21 @@ class Override:
         raise NotImplementedError
 
 
+def length(ctx: Context, k: int) -> int:
+    """Words of the block at ``k``: its normalised words, or in a script written without spaces its
+    characters counted by the word (:func:`dedupe.shapes.word_count`), so that a paragraph of
+    Japanese is not one word long."""
+    text = ctx.blocks[k].text
+    return word_count(text) if spaceless(text) else len(ctx.words(k))
+
+
+def thread_of(ctx: Context) -> Thread | None:
+    """The thread the blocks of this pass form (:func:`dedupe.pagetype.find_thread`), or None.
+    Judged on every block of the pass, removed or not, so that the answer does not depend on
+    which rule ran first."""
+    return find_thread([b.text for b in ctx.blocks])
+
+
 # -- overrides -------------------------------------------------------------------------------------
 
 #: A standalone date is a dateline only among the first or last blocks of a document (under the
@@ -77,13 +106,18 @@ DATELINE_TAIL = 2
 class DatelinePosition(Override):
     """A date line inside the body heads a post or an entry of a list (blog archives, forum threads):
     structure of the content, not the page's dateline. A ``boilerplate.dateline`` verdict stands
-    only among the first :data:`DATELINE_HEAD` or the last :data:`DATELINE_TAIL` blocks."""
+    only among the first :data:`DATELINE_HEAD` or the last :data:`DATELINE_TAIL` blocks, and not
+    on the stamps of a thread (:func:`dedupe.pagetype.find_thread`: a page of posts each headed by a
+    date stamp of one template, from the top), whose first posts are near the top."""
 
     name = "dateline_position"
 
     def keeps(self, ctx: Context, verdicts: Mapping[int, Verdict]) -> Iterable[int]:
         alive = ctx.alive()
         edge = set(alive[:DATELINE_HEAD]) | set(alive[-DATELINE_TAIL:])
+        thread = thread_of(ctx)
+        if thread is not None:
+            edge -= set(thread.stamps)
         return [k for k, v in verdicts.items() if v[0] == "boilerplate.dateline" and k not in edge]
 
 
@@ -102,13 +136,77 @@ class CaptionOnPhotoPage(Override):
 
     def keeps(self, ctx: Context, verdicts: Mapping[int, Verdict]) -> Iterable[int]:
         alive = ctx.alive()
-        if any(k not in verdicts and len(ctx.words(k)) >= CAPTION_PAGE_WORDS for k in alive):
+        if any(k not in verdicts and length(ctx, k) >= CAPTION_PAGE_WORDS for k in alive):
             return []
         return [
             k
             for k, v in verdicts.items()
-            if v[0] == "boilerplate.caption" and len(ctx.words(k)) >= CAPTION_PAGE_WORDS
+            if v[0] == "boilerplate.caption" and length(ctx, k) >= CAPTION_PAGE_WORDS
         ]
+
+
+#: Rules whose lines, repeated under every entry of a list, belong to the entries: who wrote each
+#: article of an index, the tags of each post. The wcxb gold keeps them on listing pages (tune part:
+#: 63 listing lines lost to ``byline``, 18 to ``handles_or_hashtags``).
+ENTRY_RULES = frozenset({"byline", "handles_or_hashtags"})
+#: A list has at least this many entries carrying such a line.
+ENTRY_MIN = 3
+
+
+class EntryLines(Override):
+    """A byline or a line of hashtags under every entry of a list (an index of articles, a feed of
+    posts) is part of the entries, not the page's furniture: the verdicts of one rule of
+    :data:`ENTRY_RULES` stand down when at least :data:`ENTRY_MIN` lines take it, spread over the page
+    (the first in its first half, each separated from the next by text that no rule took). An
+    article's own byline is one line on top; the bylines of a box of other articles' teasers under it
+    start in the second half of the page."""
+
+    name = "entry_lines"
+
+    def keeps(self, ctx: Context, verdicts: Mapping[int, Verdict]) -> Iterable[int]:
+        alive = ctx.alive()
+        if not alive:
+            return []
+        middle = alive[len(alive) // 2]
+        out: list[int] = []
+        for rule in ENTRY_RULES:
+            hits = sorted(k for k, v in verdicts.items() if v[1] == rule)
+            if len(hits) < ENTRY_MIN or hits[0] > middle:
+                continue
+            if all(any(j not in verdicts for j in range(a + 1, b)) for a, b in pairwise(hits)):
+                out.extend(hits)
+        return out
+
+
+#: Cell separators of a table row written without its outer bars ("Total | 12 | 4").
+_CELL_BAR = regex.compile(r"\s\|\s")
+#: A table has at least this many cells per row.
+TABLE_MIN_CELLS = 3
+
+
+def _cells(text: str) -> int:
+    return len(_CELL_BAR.findall(text)) + 1
+
+
+class TableRows(Override):
+    """A menu written on one line ("News | Sport | Weather | Contact", rule ``menu``) is one line; a
+    row of a table written without its outer bars ("Total | 12 | 4 | 7") has a neighbour with as many
+    cells (at least :data:`TABLE_MIN_CELLS`): the header row over it, the next row. Such a ``menu``
+    verdict stands down."""
+
+    name = "table_rows"
+
+    def keeps(self, ctx: Context, verdicts: Mapping[int, Verdict]) -> Iterable[int]:
+        alive = ctx.alive()
+        cells = {k: _cells(ctx.blocks[k].text) for k in alive}
+        out = []
+        for i, k in enumerate(alive):
+            if verdicts.get(k, ("", ""))[1] != "menu" or cells[k] < TABLE_MIN_CELLS:
+                continue
+            near = alive[max(0, i - 1) : i] + alive[i + 1 : i + 2]
+            if any(cells[j] == cells[k] for j in near):
+                out.append(k)
+        return out
 
 
 # -- passes ----------------------------------------------------------------------------------------
@@ -149,6 +247,8 @@ class LinkDenseRows(Pass):
 #: Labels above the headline are the document's own headings, not the site's section labels, when
 #: at least this many further short labels each head a longer block in the body.
 HEADED_ENTRIES = 2
+#: A story has at most this many section labels and kickers right above its headline.
+KICKER_LINES = 2
 #: Not a kicker: a salutation ("Dear readers,") or a numbered section ("I. The Pancake").
 _KICKER_EXCLUDED = regex.compile(r",\s*$|^\s*[IVXivx]{1,4}[.)]\s")
 
@@ -164,7 +264,8 @@ class LabelsAroundHeadline(Pass):
     like a sentence means the short line above it is the title itself. A short line whose content
     words the headline or the block under it takes up is the page's title; a body whose entries
     are headed by short labels again and again (:data:`HEADED_ENTRIES`) gives its first entry the
-    same heading."""
+    same heading. A thread (:func:`dedupe.pagetype.find_thread`) has no kicker: its first short
+    line is the first poster's name."""
 
     name = "labels_around_headline"
     stage = STAGE
@@ -174,6 +275,8 @@ class LabelsAroundHeadline(Pass):
         self.most = config.boilerplate.max_label_words
 
     def run(self, ctx: Context) -> None:
+        if thread_of(ctx) is not None:
+            return  # a page of posts: the short line on top is the first poster's name
         alive = ctx.alive()
         most = self.most
         head = next((k for k in alive if word_count(ctx.blocks[k].text) > most), None)
@@ -193,9 +296,15 @@ class LabelsAroundHeadline(Pass):
         if headed >= HEADED_ENTRIES:
             return
         body: frozenset[str] | None = None
-        for k in alive:
-            if k >= head:
-                break
+        # The labels right above the headline: a kicker or two. A longer run of short lines is a
+        # list (a menu, the entries of a listing page), not the story's labels.
+        above = [k for k in alive if k < head]
+        run = 0
+        while run < len(above) and is_label(ctx.blocks[above[-1 - run]].text, most):
+            run += 1
+        if run > KICKER_LINES:
+            run = 0
+        for k in above[len(above) - run :]:
             if is_label(ctx.blocks[k].text, most):
                 # A short line whose every content word the headline or the block under it takes
                 # up ("Lotterie" over "Lotterie (Deutsch)", "Anthus" over "Die Zeitschrift Anthus
@@ -374,9 +483,13 @@ class CommentSection(Pass):
     reply links), or from a head that counts the comments under it ("{ 69 comments… read them
     below }") when the page has only one; with no head, from the first of
     :data:`COMMENT_MIN_SIGNED` signatures. Only under :data:`COMMENT_MIN_ARTICLE_WORDS` words of
-    article (a forum thread, all comments, has no article above it). Judged on every block of the
-    pass, so a head or a signature counts whether or not a rule took it (rule
-    ``comment_section``; off with ``boilerplate.comments=False``)."""
+    article (a forum thread, all comments, has no article above it), and never on a thread
+    (:func:`dedupe.pagetype.find_thread`: posts headed by stamps of one template from the top of
+    the page, the first post no article). Judged on every block of the pass, so a head or a
+    signature counts whether or not a rule took it (rule ``comment_section``; off with
+    ``boilerplate.comments=False``). A head printed more than once (the counter under every entry of
+    a list) is no head, and marks above a head, below the page's first :data:`DATELINE_HEAD` blocks,
+    make the marks under it the page's own (dated entries), not commenters'."""
 
     name = "comment_section"
     stage = STAGE
@@ -385,15 +498,17 @@ class CommentSection(Pass):
         return self.config.boilerplate.comments
 
     def run(self, ctx: Context) -> None:
+        if thread_of(ctx) is not None:
+            return  # a page of posts from the top: the posts are the content
         n = len(ctx.blocks)
         article = [0] * (n + 1)  # words of the blocks still kept before position k
         for k in range(n):
-            article[k + 1] = article[k] + (len(ctx.words(k)) if ctx.decisions[k] is None else 0)
+            article[k + 1] = article[k] + (length(ctx, k) if ctx.decisions[k] is None else 0)
         lows = [b.text.lower() for b in ctx.blocks]
         heads = [
             k
             for k in range(n)
-            if len(ctx.words(k)) <= 15
+            if length(ctx, k) <= 15
             and _has(lows[k], _COMMENT_HEAD_WORDS)
             and COMMENTS_HEADER.match(ctx.blocks[k].text, timeout=REGEX_TIMEOUT)
         ]
@@ -401,10 +516,16 @@ class CommentSection(Pass):
         look = range(n) if heads else [k for k in range(n) if _has(lows[k], _SIGNATURE_WORDS)]
         marks = {k: m for k in look if (m := _comment_mark(ctx.blocks[k].text)) is not None}
         counted = [k for k in heads if COMMENTS_COUNTED.match(ctx.blocks[k].text, timeout=REGEX_TIMEOUT)]
+        # A head printed again and again is the comment counter under every entry of a list.
+        repeated = Counter(lows[k].strip() for k in heads)
         start = head = None
         for k in heads:
-            if article[k] < COMMENT_MIN_ARTICLE_WORDS:
+            if article[k] < COMMENT_MIN_ARTICLE_WORDS or repeated[lows[k].strip()] > 1:
                 continue
+            if sum(1 for j in marks if DATELINE_HEAD <= j < k) >= COMMENT_MIN_MARKS:
+                # Dated entries above the head (a blog's index, a list of news): the marks under it
+                # are the page's own, not commenters'.
+                break
             if sum(1 for j in marks if j > k) >= COMMENT_MIN_MARKS or (counted == [k] and len(heads) == 1):
                 start = head = k
                 break
