@@ -64,15 +64,20 @@ N = 4
 NEAR_REPEAT_MIN_TOKENS = 10
 #: ... whose distinct 4-grams are at least this share in one earlier line.
 NEAR_REPEAT_CONTAINMENT = 0.9
-#: Extraction settings compared by ``--html-variants``: row name -> HtmlConfig keyword arguments
-#: (the default config is favor="recall", include_comments=False, include_tables=True).
+#: Extraction settings compared by ``--html-variants``: row name -> HtmlConfig keyword arguments, each
+#: complete (favor and comments given), so that a row means the same whatever the defaults are (today
+#: favor="balanced", include_comments="threads", include_tables=True; until issue 16, favor="recall",
+#: include_comments=False: the ``dedupe[recall]`` row).
 HTML_VARIANTS: dict[str, dict[str, Any]] = {
-    "dedupe[balanced]": {"favor": "balanced"},
-    "dedupe[precision]": {"favor": "precision"},
-    "dedupe[comments]": {"include_comments": True},
-    "dedupe[no-tables]": {"include_tables": False},
+    "dedupe[recall]": {"favor": "recall", "include_comments": False},
+    "dedupe[balanced]": {"favor": "balanced", "include_comments": False},
+    "dedupe[precision]": {"favor": "precision", "include_comments": False},
+    "dedupe[comments]": {"favor": "recall", "include_comments": True},
+    "dedupe[no-tables]": {"favor": "recall", "include_comments": False, "include_tables": False},
     "dedupe[balanced+comments]": {"favor": "balanced", "include_comments": True},
-    "dedupe[precision+no-tables]": {"favor": "precision", "include_tables": False},
+    "dedupe[balanced+threads]": {"favor": "balanced", "include_comments": "threads"},
+    "dedupe[recall+threads]": {"favor": "recall", "include_comments": "threads"},
+    "dedupe[precision+no-tables]": {"favor": "precision", "include_comments": False, "include_tables": False},
 }
 
 

@@ -107,3 +107,24 @@ def test_hostile_anchors_are_scanned_in_linear_time():
 def test_row_link_density_is_validated():
     with pytest.raises(ConfigError, match=r"html\.row_link_density"):
         HtmlConfig(row_link_density=1.5)
+
+
+def test_qa_page_is_told_from_its_declaration():
+    from dedupe.html import is_qa_page
+
+    assert is_qa_page('<script type="application/ld+json">{"@type": "QAPage", "mainEntity": {}}</script>')
+    assert is_qa_page('<script>{"@type":["WebPage","QAPage"]}</script>')
+    assert is_qa_page('<body itemscope itemtype="https://schema.org/QAPage">')
+    assert not is_qa_page('<script>{"@type": "NewsArticle"}</script><p>QAPage</p>')
+
+
+def test_include_comments_accepts_threads_only_besides_booleans():
+    import pytest
+
+    from dedupe.config import THREADS, HtmlConfig
+
+    assert HtmlConfig().include_comments == THREADS
+    for ok in (True, False, THREADS):
+        HtmlConfig(include_comments=ok)
+    with pytest.raises(dedupe.ConfigError, match="include_comments"):
+        HtmlConfig(include_comments="forums")

@@ -117,3 +117,38 @@ def test_a_label_without_a_box_stays():
     r = _clean("Topics", [])
     by_text = _by_text(r)
     assert by_text["Topics"].kept
+
+
+def test_see_also_is_a_cross_reference_not_a_box():
+    by_text = _by_text(_clean("See also"))
+    assert by_text["See also"].kept and all(by_text[h].kept for h in BOX)
+
+
+def test_box_above_the_first_paragraph_is_the_page():
+    # A "Top stories" label before any prose: the headlines are the page (a listing).
+    lines = [TITLE, "Top stories", *BOX, *BODY, TAIL]
+    r = dedupe.clean("\n".join(lines), config=CFG)
+    assert not any(d.evidence.get("rule") == "related_box" for d in r.decisions)
+
+
+def test_box_on_a_page_of_headlines_is_kept_boundary():
+    # One paragraph of prose, then headline after headline: the page is a listing, its "Most read"
+    # box more of the same. The prose share of the page decides (offtopic.BOX_MIN_PROSE_SHARE).
+    from dedupe.shapes import is_prose, word_count
+    from dedupe.stages import offtopic
+
+    listing = [f"{h} ({n})" for n, h in enumerate(BOX * 6)]
+    lines = [TITLE, BODY[0], *listing, "Most read", *BOX]
+    words = [word_count(x) for x in lines]
+    share = sum(w for w, x in zip(words, lines) if is_prose(x)) / sum(words)
+    assert share < offtopic.BOX_MIN_PROSE_SHARE
+    r = dedupe.clean("\n".join(lines), config=CFG)
+    assert not any(d.evidence.get("rule") == "related_box" for d in r.decisions)
+    # With the bar just under the page's share, the box goes.
+    old = offtopic.BOX_MIN_PROSE_SHARE
+    try:
+        offtopic.BOX_MIN_PROSE_SHARE = share - 1e-9
+        r = dedupe.clean("\n".join(lines), config=CFG)
+        assert any(d.evidence.get("rule") == "related_box" for d in r.decisions)
+    finally:
+        offtopic.BOX_MIN_PROSE_SHARE = old

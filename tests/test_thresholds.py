@@ -35,9 +35,38 @@ def _doc(*paras):
     return "\n\n".join(paras)
 
 
-def _dup_decision(cfg: DuplicateConfig):
-    res = dedupe.clean(_doc(ORIGINAL, *FILLER, EDITED), config=Config(stages=("duplicates",), duplicates=cfg))
+def _dup_decision(cfg: DuplicateConfig, *after: str):
+    """The decision on EDITED, followed by ``after`` (by default an exact copy of the first filler:
+    EDITED is then part of a copied passage)."""
+    paras = (ORIGINAL, *FILLER, EDITED, *(after or FILLER[:1]))
+    res = dedupe.clean(_doc(*paras), config=Config(stages=("duplicates",), duplicates=cfg))
     return res.decisions[3]
+
+
+def test_duplicate_near_copy_alone_boundary():
+    # Alone (the next paragraph is new), the edited copy is a parallel sentence unless it keeps at
+    # least alone_containment of its bigrams in the original.
+    new = "The mayor thanked the harbour staff and promised a public meeting in the spring."
+    d = _dup_decision(DuplicateConfig(containment=0.0), new)
+    assert d.kept
+    measured = _dup_decision(DuplicateConfig()).evidence["similarity"]
+    assert 0.5 < measured < DuplicateConfig().alone_containment
+    assert not _dup_decision(DuplicateConfig(alone_containment=measured), new).kept
+    assert _dup_decision(DuplicateConfig(alone_containment=min(1.0, measured + 0.001)), new).kept
+
+
+def test_duplicate_fused_copy_alone_is_kept():
+    # Two lines of one template and a third whose bigrams the two cover together: a list, not a copy.
+    rows = [
+        "Laptop Air, 13-inch, Chip, 10-core CPU, 10-core GPU, Silver colour, memory 16GB, storage 1TB",
+        "Laptop Air, 15-inch, Chip, 10-core CPU, 8-core GPU, Midnight colour, memory 16GB, storage 1TB",
+        "Laptop Air, 13-inch, Chip, 10-core CPU, 8-core GPU, Midnight colour, memory 16GB, storage 1TB",
+    ]
+    res = dedupe.clean(_doc(*rows, *FILLER), config=Config(stages=("duplicates",)))
+    assert all(d.kept for d in res.decisions)
+    # The same line inside a copied passage (an exact copy follows) goes.
+    res = dedupe.clean(_doc(*FILLER, *rows, FILLER[0]), config=Config(stages=("duplicates",)))
+    assert not res.decisions[4].kept and res.decisions[4].evidence["match"] == "merged"
 
 
 def test_duplicate_containment_boundary():
@@ -205,7 +234,8 @@ def test_numbered_item_boundary(monkeypatch):
     for length, removed in ((n - 1, False), (n, True)):
         a, b = pair(length)
         assert len(b.split()) == length
-        res = dedupe.clean(_doc(a, *FILLER, b), config=cfg)
+        # b inside a copied passage (an exact copy follows): only the numbers can keep it.
+        res = dedupe.clean(_doc(a, *FILLER, b, FILLER[0]), config=cfg)
         assert (not res.decisions[3].kept) is removed, (length, res.decisions[3])
 
 

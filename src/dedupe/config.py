@@ -18,6 +18,7 @@ from .errors import ConfigError
 
 __all__ = [
     "STAGE_ORDER",
+    "THREADS",
     "BoilerplateConfig",
     "Config",
     "CorpusConfig",
@@ -50,6 +51,15 @@ DUP_MIN_WORDS_NEAR = 8
 #: said.") share 8 of 11 bigrams and are different items, while the seeds' shortest edited copy
 #: shares 15.
 DUP_MIN_SHARED = 10
+#: A near copy that stands alone (no exact copy in the run of copies around it) must have at least
+#: this share of its bigrams in one earlier block. A copied passage is a run (the seeds' file 002
+#: repeats eight paragraphs, one edited at 0.60 and one fused at 0.94, between exact copies); a
+#: lone near copy is mostly a parallel or templated line: on the tune part of wcxb
+#: (out/dupprobe.py, near and fused matches only), gold texts lost 505 lines to near copies at
+#: containment >= 0.5 and 107 at >= 0.9, trafilatura's text lost 503 keep-labelled lines against
+#: 224 noise lines at >= 0.5, 177 against 84 at >= 0.9. Fused (several sources) lone copies never go:
+#: the union of two siblings of a template covers a third ("13-inch, 512GB" + "15-inch, 1TB").
+DUP_ALONE_CONTAINMENT = 0.9
 #: Exact repeats shorter than this are left alone: "Yes", "Reply", table cells repeat legitimately.
 DUP_MIN_WORDS_EXACT = 3
 
@@ -93,6 +103,20 @@ QUALITY_THRESHOLD = 0.9
 #: 0.9020, 0.9130 -> 0.9204), dragnet 0.9164 -> 0.9172; 0.5 gives portal 0.9088, while 0.2 also
 #: removes job-listing rows with a linked title (portal half 2: 0.9130 -> 0.9099).
 HTML_ROW_LINK_DENSITY = 1 / 3
+
+#: ``html.include_comments`` value: keep the comments of a thread only.
+THREADS = "threads"
+#: Comments are not the article (the dragnet gold cuts them: precision 0.778 -> 0.911 without them),
+#: but on a Q&A page they are its content: "threads" keeps them there only. Tune part of wcxb
+#: (out/htmldev.py, favor="balanced", token 4-gram F1 of the cleaned text; trafilatura alone 0.804):
+#: comments off 0.806, on 0.803, threads 0.806; forum pages 0.693 / 0.690 / 0.698 (trafilatura 0.677);
+#: articles 0.931 / 0.927 / 0.931.
+HTML_COMMENTS: bool | str = THREADS
+#: trafilatura's own default. Tune part of wcxb, as above: "recall" 0.798, "balanced" 0.806 (forum
+#: pages 0.603 -> 0.693: favor_recall picks a worse main node on threads, listings and products;
+#: the extraction alone 0.801 -> 0.807). "recall" was chosen on dragnet (0.903 -> 0.914), five
+#: times smaller and older than wcxb.
+HTML_FAVOR = "balanced"
 
 # -- work limits -------------------------------------------------------------------------------------
 #: A document longer than this (characters, after HTML extraction) is passed through unchanged with
@@ -154,12 +178,15 @@ class DuplicateConfig:
     min_words_near: int = DUP_MIN_WORDS_NEAR
     min_words_exact: int = DUP_MIN_WORDS_EXACT
     min_shared: int = DUP_MIN_SHARED
+    #: See :data:`DUP_ALONE_CONTAINMENT`.
+    alone_containment: float = DUP_ALONE_CONTAINMENT
     num_perm: int = 128
 
     def __post_init__(self) -> None:
         _check_int("duplicates.ngram", self.ngram, 1, 10)
         _check_unit("duplicates.containment", self.containment)
         _check_unit("duplicates.lsh_threshold", self.lsh_threshold)
+        _check_unit("duplicates.alone_containment", self.alone_containment)
         _check_int("duplicates.min_words_near", self.min_words_near, 1)
         _check_int("duplicates.min_words_exact", self.min_words_exact, 1)
         _check_int("duplicates.min_shared", self.min_shared, 1)
@@ -212,12 +239,12 @@ class HtmlConfig:
     """How ``html`` records become text (trafilatura)."""
 
     include_tables: bool = True
-    #: Comments are not the article; the dragnet gold cuts them (trafilatura's default keeps them:
-    #: precision 0.778 -> 0.911 on dragnet without them, benchmarks/quality.py).
-    include_comments: bool = False
-    #: "recall": trafilatura keeps more, and the stages clean what it let through. Measured with
-    #: benchmarks/quality.py: dragnet F1 0.903 -> 0.914, portal unchanged (0.884 -> 0.883).
-    favor: str = "recall"
+    #: Readers' comments: ``True`` keeps what trafilatura finds, ``False`` drops it, ``"threads"``
+    #: keeps it only where the comments are the page's content (a Q&A page, see
+    #: :func:`dedupe.html.extract_text`). See :data:`HTML_COMMENTS`.
+    include_comments: bool | str = HTML_COMMENTS
+    #: How much trafilatura keeps when unsure. See :data:`HTML_FAVOR`.
+    favor: str = HTML_FAVOR
     #: Run the learned line-quality model on extracted text too. Off: trafilatura has already judged
     #: the layout with the DOM, and the model (trained on plain-text lines) emptied 16 portal pages
     #: whose extraction held only menus and table rows (portal F1 0.884 -> 0.839, dragnet 0.903 -> 0.898).
@@ -227,6 +254,10 @@ class HtmlConfig:
     row_link_density: float | None = HTML_ROW_LINK_DENSITY
 
     def __post_init__(self) -> None:
+        if self.include_comments not in (True, False, THREADS):
+            raise ConfigError(
+                f"html.include_comments must be True, False or {THREADS!r}, got {self.include_comments!r}."
+            )
         if self.favor not in ("balanced", "precision", "recall"):
             raise ConfigError(f"html.favor must be 'balanced', 'precision' or 'recall', got {self.favor!r}.")
         if self.row_link_density is not None:

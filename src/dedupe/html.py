@@ -18,21 +18,46 @@ import html as _html
 import re
 from collections.abc import Sequence
 
-from .config import HtmlConfig
+from .config import THREADS, HtmlConfig
 from .model import Block
 
-__all__ = ["extract_text", "row_link_density"]
+__all__ = ["extract_text", "is_qa_page", "row_link_density"]
+
+
+#: A page that declares itself a question and its answers (schema.org ``QAPage``, in JSON-LD or
+#: microdata): the answers are its content, wherever the page's markup puts them. (trafilatura routes
+#: the posts of a page declaring ``DiscussionForumPosting`` into the main text itself.)
+_QA_PAGE = re.compile(
+    r'"@type"\s*:\s*(?:"QAPage"|\[[^\]]*"QAPage")|itemtype\s*=\s*"https?://schema\.org/QAPage"'
+)
+
+
+def is_qa_page(html: str) -> bool:
+    """Whether the page declares itself a question and its answers (:data:`_QA_PAGE`)."""
+    return _QA_PAGE.search(html) is not None
 
 
 def extract_text(html: str, cfg: HtmlConfig) -> str:
-    """The main text of ``html`` (empty string if trafilatura finds none)."""
+    """The main text of ``html`` (empty string if trafilatura finds none).
+
+    With ``include_comments="threads"`` the comments are kept only on a page whose comments are its
+    content: a Q&A page (:func:`is_qa_page`) keeps its answers, an article loses its readers'
+    comments. (A forum page that declares its posts, schema.org ``DiscussionForumPosting``, has them
+    in its main text already: trafilatura routes them there. Whether the text itself is a thread,
+    :func:`dedupe.pagetype.find_thread`, is not asked here: on the tune part of wcxb, trafilatura's
+    main text changes when it extracts the comments too, and lost more on listing and article pages
+    than the comments of the few threads it found gained.)
+    """
     import trafilatura
 
     if not html.strip():
         return ""
+    comments = cfg.include_comments
+    if comments == THREADS:
+        comments = is_qa_page(html)
     out = trafilatura.extract(
         html,
-        include_comments=cfg.include_comments,
+        include_comments=bool(comments),
         include_tables=cfg.include_tables,
         favor_precision=cfg.favor == "precision",
         favor_recall=cfg.favor == "recall",

@@ -6,6 +6,11 @@ a block is a copy when the share of its bigrams that occur in its candidates (th
 paragraph fused from two earlier ones is caught) reaches ``duplicates.containment``. The first
 occurrence survives and the copy points at it.
 
+A near copy (edited or fused) goes only as part of a copied passage: a run of consecutive copies
+holding at least one sure copy (an exact repeat, or a near copy of one block at
+``duplicates.alone_containment`` or more). Alone, a near copy is mostly a parallel sentence or a
+templated line of a list ("X is covariant ..." / "X is contravariant ..."), which is content.
+
 Why containment and not Jaccard: an edited copy in the seeds keeps 0.68 of its bigrams in the
 original but has a Jaccard of 0.35 with it, and a fused paragraph has 0.94 of its bigrams in the
 two originals together but a Jaccard of 0.58 with either.
@@ -78,6 +83,10 @@ class DuplicateStage:
         owners: list[int] = []
         queries: list[bool] = []
         near: set[int] = set()
+        #: Sure copies (exact, or near one block at ``alone_containment``) and near copies that wait
+        #: for a sure copy in their run, by position.
+        sure: set[int] = set()
+        pending: dict[int, dict[str, object]] = {}
         for k in alive:
             ws = ctx.words(k)
             if len(ws) < cfg.min_words_near or _TABLE_ROW.match(ctx.blocks[k].text):
@@ -112,19 +121,46 @@ class DuplicateStage:
                     similarity=1.0,
                     match="exact",
                 )
+                sure.add(k)
                 continue
             mine = ngram_set(ctx.blocks[k].text, cfg.ngram)
             if k in near:
                 # Candidates: earlier blocks that survived (a copy of a copy points at the first).
                 cands = {j for j in colliding.get(k, ()) if j < k and j in grams}
-                if cands and self._near(ctx, k, mine, cands, grams):
+                evidence = self._near(ctx, k, mine, cands, grams) if cands else None
+                if evidence is not None:
+                    if evidence.pop("alone"):
+                        ctx.remove(k, "duplicate.within", self.name, **evidence)
+                        sure.add(k)
+                    else:
+                        pending[k] = evidence
                     continue
             exact.setdefault(key, k)
             grams[k] = mine
+        self._copied_runs(ctx, alive, sure, pending)
+
+    def _copied_runs(
+        self, ctx: Context, alive: list[int], sure: set[int], pending: dict[int, dict[str, object]]
+    ) -> None:
+        """Remove the pending near copies whose run of consecutive copies holds a sure copy."""
+        run: list[int] = []
+        anchored = False
+        for k in [*alive, -1]:
+            if k in pending or k in sure:
+                run.append(k)
+                anchored = anchored or k in sure
+                continue
+            if anchored:
+                for j in run:
+                    if j in pending:
+                        ctx.remove(j, "duplicate.within", self.name, **pending[j])
+            run, anchored = [], False
 
     def _near(
         self, ctx: Context, k: int, mine: frozenset[str], cands: set[int], grams: dict[int, frozenset[str]]
-    ) -> bool:
+    ) -> dict[str, object] | None:
+        """The evidence that block ``k`` is a near copy of ``cands`` (``"alone"``: sure enough to go
+        outside a copied run), or ``None``."""
         share: Counter[int] = Counter()
         covered: set[str] = set()
         for c in sorted(cands):
@@ -133,13 +169,13 @@ class DuplicateStage:
             covered |= inter
         containment = len(covered) / len(mine)
         if containment < self.cfg.containment or len(covered) < self.cfg.min_shared:
-            return False
+            return None
         text = ctx.blocks[k].text
         if len(text.split()) < NUMBERED_ITEM_MAX_WORDS:
             numbers = set(_NUMBER.findall(text))
             source_numbers = {n for c in cands for n in _NUMBER.findall(ctx.blocks[c].text)}
             if numbers - source_numbers:
-                return False
+                return None
         best = max(sorted(share), key=lambda c: share[c])
         jaccard = len(mine & grams[best]) / len(mine | grams[best])
         evidence: dict[str, object] = {
@@ -153,5 +189,5 @@ class DuplicateStage:
         if len(sources) > 1:
             evidence["match"] = "merged"
             evidence["merged_from"] = [[ctx.doc_id, ctx.blocks[c].index] for c in sources]
-        ctx.remove(k, "duplicate.within", self.name, **evidence)
-        return True
+        evidence["alone"] = share[best] >= self.cfg.alone_containment * len(mine)
+        return evidence
