@@ -23,9 +23,12 @@ def test_table_rows_are_only_removed_as_exact_repeats():
     res = dedupe.clean(text, config=Config(stages=("duplicates",)))
     assert [d.kept for d in res.decisions] == [True, True, True, True, False]
     assert res.decisions[4].evidence["match"] == "exact"
-    # The same two records as prose lines are near copies of each other.
-    plain = "\n\n".join([*prose, *(r.strip("| ").replace(" | ", ", ") for r in rows)])
-    res = dedupe.clean(plain, config=Config(stages=("duplicates",)))
+    # The same two records as prose lines are near copies of each other: alone, two items of one
+    # template (kept); inside a copied passage (an exact copy of the prose follows), a copy.
+    plain = [*prose, *(r.strip("| ").replace(" | ", ", ") for r in rows)]
+    res = dedupe.clean("\n\n".join(plain), config=Config(stages=("duplicates",)))
+    assert res.decisions[3].kept
+    res = dedupe.clean("\n\n".join([*plain, prose[0]]), config=Config(stages=("duplicates",)))
     assert not res.decisions[3].kept
 
 

@@ -93,10 +93,30 @@ def test_duplicate_min_words_near_boundary():
 
 def test_duplicate_min_words_exact_boundary():
     line = "Read the full report"
-    text = _doc("A title for this test", line, *FILLER, line)
+    text = _doc("A title for this test", *FILLER, line, line)  # the copy right under its original
     for n, kept in ((4, False), (5, True)):
         cfg = Config(stages=("duplicates",), duplicates=DuplicateConfig(min_words_exact=n))
         assert dedupe.clean(text, config=cfg).decisions[4].kept is kept
+
+
+def test_short_exact_copy_alone_is_a_label_boundary():
+    # A line repeated by the page's template (the same question before each answer) stays below
+    # LABEL_MAX_WORDS words; from there on, a repeat far from its original is a copy.
+    from dedupe.stages.duplicates import LABEL_MAX_WORDS
+
+    cfg = Config(stages=("duplicates",))
+    for n, kept in ((LABEL_MAX_WORDS - 1, True), (LABEL_MAX_WORDS, False)):
+        line = " ".join(["question"] * (n - 1) + ["again?"])
+        text = _doc("A title for this test", line, FILLER[0], line, FILLER[1])
+        assert dedupe.clean(text, config=cfg).decisions[3].kept is kept, n
+
+
+def test_short_copies_in_a_copied_passage_go():
+    # Two short lines copied together, in their order, are a copied passage, not labels.
+    a, b = "Tickets cost ten pounds.", "Doors open at seven."
+    text = _doc("A title for this test", a, b, *FILLER, a, b)
+    decisions = dedupe.clean(text, config=Config(stages=("duplicates",))).decisions
+    assert not decisions[5].kept and not decisions[6].kept
 
 
 def _corpus_second(cfg: CorpusConfig, first: str, second: str):

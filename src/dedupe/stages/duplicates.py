@@ -45,6 +45,12 @@ NUMBERED_ITEM_MAX_WORDS = 30
 HEADING_MAX_WORDS = 10
 HEADING_MAX_GAP = 3
 
+#: An exact copy of fewer words than this is a label the page repeats by design (the same
+#: interview question before each answer, "Add to cart" under every product) unless it is part of
+#: a copied passage or stands right under its original (text extracted twice). Ten words: the gold
+#: in, gold out benchmark counts shorter repeats apart for the same reason (benchmarks/wcxb.py).
+LABEL_MAX_WORDS = 10
+
 
 def _is_distant_heading(text: str, ws: list[str], gap: int) -> bool:
     return len(ws) < HEADING_MAX_WORDS and gap > HEADING_MAX_GAP and not is_sentence_end(text, HEADING_END)
@@ -87,6 +93,9 @@ class DuplicateStage:
         #: for a sure copy in their run, by position.
         sure: set[int] = set()
         pending: dict[int, dict[str, object]] = {}
+        source: dict[int, int] = {}
+        position = {k: i for i, k in enumerate(alive)}
+        at = {ctx.blocks[k].index: k for k in alive}
         for k in alive:
             ws = ctx.words(k)
             if len(ws) < cfg.min_words_near or _TABLE_ROW.match(ctx.blocks[k].text):
@@ -113,15 +122,17 @@ class DuplicateStage:
                 # by design: repeated titles that are a copy sit next to the original.
                 first = None
             if first is not None and len(ws) >= cfg.min_words_exact:
-                ctx.remove(
-                    k,
-                    "duplicate.within",
-                    self.name,
-                    duplicate_of=[ctx.doc_id, ctx.blocks[first].index],
-                    similarity=1.0,
-                    match="exact",
-                )
-                sure.add(k)
+                exact_evidence: dict[str, object] = {
+                    "duplicate_of": [ctx.doc_id, ctx.blocks[first].index],
+                    "similarity": 1.0,
+                    "match": "exact",
+                }
+                source[k] = first
+                if len(ws) >= LABEL_MAX_WORDS or position[k] - position[first] == 1:
+                    ctx.remove(k, "duplicate.within", self.name, **exact_evidence)
+                    sure.add(k)
+                else:
+                    pending[k] = exact_evidence
                 continue
             mine = ngram_set(ctx.blocks[k].text, cfg.ngram)
             if k in near:
@@ -129,6 +140,7 @@ class DuplicateStage:
                 cands = {j for j in colliding.get(k, ()) if j < k and j in grams}
                 evidence = self._near(ctx, k, mine, cands, grams) if cands else None
                 if evidence is not None:
+                    source[k] = at[evidence["duplicate_of"][1]]  # type: ignore[index]
                     if evidence.pop("alone"):
                         ctx.remove(k, "duplicate.within", self.name, **evidence)
                         sure.add(k)
@@ -137,16 +149,26 @@ class DuplicateStage:
                     continue
             exact.setdefault(key, k)
             grams[k] = mine
-        self._copied_runs(ctx, alive, sure, pending)
+        self._copied_runs(ctx, alive, sure, pending, source)
 
     def _copied_runs(
-        self, ctx: Context, alive: list[int], sure: set[int], pending: dict[int, dict[str, object]]
+        self,
+        ctx: Context,
+        alive: list[int],
+        sure: set[int],
+        pending: dict[int, dict[str, object]],
+        source: dict[int, int],
     ) -> None:
-        """Remove the pending near copies whose run of consecutive copies holds a sure copy."""
+        """Remove the pending copies whose run of consecutive copies is a copied passage: it holds
+        a sure copy, or two neighbours that are exact copies of two neighbours in the same order.
+        (Two near copies of two neighbours are the next item of a template: "name, blurb".)"""
         run: list[int] = []
         anchored = False
+        position = {k: i for i, k in enumerate(alive)}
         for k in [*alive, -1]:
             if k in pending or k in sure:
+                if run and self._exact_pair(run[-1], k, pending, source, position):
+                    anchored = True
                 run.append(k)
                 anchored = anchored or k in sure
                 continue
@@ -155,6 +177,20 @@ class DuplicateStage:
                     if j in pending:
                         ctx.remove(j, "duplicate.within", self.name, **pending[j])
             run, anchored = [], False
+
+    @staticmethod
+    def _exact_pair(
+        j: int,
+        k: int,
+        pending: dict[int, dict[str, object]],
+        source: dict[int, int],
+        position: dict[int, int],
+    ) -> bool:
+        return (
+            pending.get(j, {}).get("match") == "exact"
+            and pending.get(k, {}).get("match") == "exact"
+            and position[source[k]] - position[source[j]] == 1
+        )
 
     def _near(
         self, ctx: Context, k: int, mine: frozenset[str], cands: set[int], grams: dict[int, frozenset[str]]

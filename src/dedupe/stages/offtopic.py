@@ -173,6 +173,9 @@ def _is_headline(text: str) -> bool:
 
 _TRUNCATED = regex.compile(r"(?:\.\.\.|…)\s*$")
 _ARROW_END = regex.compile(r"[»›→]\s*$")
+#: A dash and a name: the source of the quote or post above ("— Jane Doe (@jdoe) May 3, 2024"),
+#: which belongs to it, not a teaser of another article.
+_ATTRIBUTION = regex.compile(r"^\s*[—–―]\s*\p{Lu}")
 _BULLET = regex.compile(r"^\s*[-–•·*»>]\s+\S")
 #: A key of one to three words and its value: a specification, not another article's headline.
 _KEY_VALUE = regex.compile(r"^\W*[\p{L}\p{N}][^\s:]*(?:\s+[^\s:]+){0,2}\s*:\s+\S")
@@ -240,7 +243,12 @@ class OfftopicStage:
 
         sizes = {k: length(ctx, k) for k in alive}
         total = sum(sizes.values())
-        short = {k for k in alive if sizes[k] <= min(MAX_TEASER_WORDS, MAX_TEASER_SHARE * total)}
+        short = {
+            k
+            for k in alive
+            if sizes[k] <= min(MAX_TEASER_WORDS, MAX_TEASER_SHARE * total)
+            and not _ATTRIBUTION.match(ctx.blocks[k].text)
+        }
         self._headline_blurb(ctx, alive, coherence, short, content)
         self._foreign_lede(ctx, [k for k in alive if ctx.decisions[k] is None], coherence, short)
         if self.cfg.model_threshold is not None:
