@@ -128,3 +128,19 @@ def test_include_comments_accepts_threads_only_besides_booleans():
         HtmlConfig(include_comments=ok)
     with pytest.raises(dedupe.ConfigError, match="include_comments"):
         HtmlConfig(include_comments="forums")
+
+
+def test_threads_keeps_comments_on_a_qa_page_only():
+    from dedupe.html import extract_text
+
+    body = "<p>" + "The harbour wall was damaged by the storm and the council asks for help. " * 4 + "</p>"
+    answer = "I live by the harbour and the damage is worse than the report says, the quay is closed. "
+    comments = f'<div class="comments"><div class="comment"><p>{answer * 2}</p></div></div>'
+    qa = '<script type="application/ld+json">{"@type": "QAPage"}</script>'
+
+    def page(head: str) -> str:
+        return f"<html><head>{head}<title>T</title></head><body><article><h1>Storm</h1>{body}</article>{comments}</body></html>"
+
+    assert "I live by the harbour" not in extract_text(page(""), HtmlConfig())
+    assert "I live by the harbour" in extract_text(page(qa), HtmlConfig())
+    assert "I live by the harbour" not in extract_text(page(qa), HtmlConfig(include_comments=False))

@@ -362,7 +362,7 @@ def _add_settings_args(p: argparse.ArgumentParser) -> None:
         "--html-favor",
         choices=("precision", "recall", "balanced"),
         default=None,
-        help="HTML extraction (trafilatura): favour precision, recall or neither (html.favor; default recall)",
+        help="HTML extraction (trafilatura): favour precision, recall or neither (html.favor; default balanced)",
     )
     s.add_argument(
         "--html-tables",
