@@ -79,26 +79,35 @@ def _corpus_second(cfg: CorpusConfig, first: str, second: str):
 LIGHT_EDIT = ORIGINAL.replace("old railway station", "old railway depot")
 
 
-def test_corpus_jaccard_boundary():
+def test_corpus_containment_boundary():
     d = _corpus_second(CorpusConfig(), ORIGINAL, LIGHT_EDIT)
     assert not d.kept and d.evidence["match"] == "paragraph"
     measured = d.evidence["similarity"]
-    assert CorpusConfig().jaccard <= measured < 1.0
-    assert not _corpus_second(CorpusConfig(jaccard=measured), ORIGINAL, LIGHT_EDIT).kept
-    assert _corpus_second(CorpusConfig(jaccard=measured + 0.001), ORIGINAL, LIGHT_EDIT).kept
+    assert CorpusConfig().containment <= measured < 1.0
+    assert not _corpus_second(CorpusConfig(containment=measured), ORIGINAL, LIGHT_EDIT).kept
+    assert _corpus_second(CorpusConfig(containment=measured + 0.001), ORIGINAL, LIGHT_EDIT).kept
 
 
-def test_corpus_containment_boundary():
-    # A truncated copy: the first sentence of a two-sentence paragraph, plus a new sentence.
+def test_corpus_coverage_boundary():
+    # A truncated copy: the first sentence of a two-sentence paragraph, then a new sentence. Less
+    # than 0.9 of it is found in the earlier paragraph, so it must also cover enough of that one.
     first = ORIGINAL + " " + FILLER[0]
     second = ORIGINAL + " Officials declined to comment on the decision."
-    # jaccard=1.0 keeps the whole-paragraph rule out of the way.
-    d = _corpus_second(CorpusConfig(jaccard=1.0, containment=0.5), first, second)
-    assert not d.kept and d.evidence["match"] == "sentences"
-    measured = d.evidence["similarity"]
-    assert 0.5 < measured < 1.0
-    assert not _corpus_second(CorpusConfig(jaccard=1.0, containment=measured), first, second).kept
-    assert _corpus_second(CorpusConfig(jaccard=1.0, containment=measured + 0.001), first, second).kept
+    d = _corpus_second(CorpusConfig(), first, second)
+    assert not d.kept and d.evidence["match"] == "paragraph"
+    measured = d.evidence["coverage"]
+    assert 0.5 < measured < d.evidence["similarity"] < 0.9
+    assert not _corpus_second(CorpusConfig(coverage=measured), first, second).kept
+    assert _corpus_second(CorpusConfig(coverage=measured + 0.001), first, second).kept
+
+
+def test_corpus_excerpt_of_12_words_is_a_copy_however_little_it_covers():
+    """A sentence of 12+ units found whole in a longer earlier paragraph is a copy of an excerpt of
+    it (a syndicated story cut short); a shorter line must be all of what it is found in."""
+    long = ORIGINAL + " " + FILLER[0] + " " + FILLER[1]
+    assert not _corpus_second(CorpusConfig(), long, ORIGINAL).kept
+    n = len(ORIGINAL.split())
+    assert _corpus_second(CorpusConfig(min_words_edited=n + 1), long, ORIGINAL).kept
 
 
 def test_corpus_min_words_boundary():
@@ -106,6 +115,31 @@ def test_corpus_min_words_boundary():
     n = len(line.split())
     assert not _corpus_second(CorpusConfig(min_words=n), line, line).kept
     assert _corpus_second(CorpusConfig(min_words=n + 1), line, line).kept
+
+
+def test_corpus_min_words_edited_boundary():
+    """From corpus.min_words_edited units a paragraph may be an edited copy; below, only a copy
+    found whole (a short line edited is too often another line of the same template)."""
+    n = len(LIGHT_EDIT.split())
+    assert not _corpus_second(CorpusConfig(min_words_edited=n), ORIGINAL, LIGHT_EDIT).kept
+    assert _corpus_second(CorpusConfig(min_words_edited=n + 1), ORIGINAL, LIGHT_EDIT).kept
+    assert not _corpus_second(CorpusConfig(min_words_edited=n + 1), ORIGINAL, ORIGINAL).kept
+
+
+def _document_verdict(cfg: CorpusConfig, first: str, second: str):
+    cleaner = dedupe.Cleaner(Config(stages=("corpus",), corpus=cfg))
+    return list(cleaner.clean_many([first, second]))[1].notes.get("duplicate_of")
+
+
+def test_corpus_document_jaccard_boundary():
+    first = _doc(ORIGINAL, *FILLER)
+    second = _doc(LIGHT_EDIT, *FILLER)
+    verdict = _document_verdict(CorpusConfig(), first, second)
+    assert verdict is not None and verdict["id"] == "0"
+    measured = verdict["similarity"]
+    assert CorpusConfig().document_jaccard <= measured < 1.0
+    assert _document_verdict(CorpusConfig(document_jaccard=measured), first, second) is not None
+    assert _document_verdict(CorpusConfig(document_jaccard=measured + 0.001), first, second) is None
 
 
 def test_offtopic_score_boundary(seed_texts):
@@ -147,7 +181,10 @@ def test_quality_threshold_boundary():
     [
         (DuplicateConfig, "containment", 1.5),
         (DuplicateConfig, "ngram", 0),
-        (CorpusConfig, "jaccard", -0.1),
+        (CorpusConfig, "containment", -0.1),
+        (CorpusConfig, "document_jaccard", 1.5),
+        (DuplicateConfig, "structure_repeats", 2),
+        (DuplicateConfig, "min_run", 1),
         (CorpusConfig, "min_words", "5"),
         (OfftopicConfig, "score", 0),
         (BoilerplateConfig, "max_label_words", 11),

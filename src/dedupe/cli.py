@@ -1,8 +1,10 @@
 """``dedupe clean``: the command-line layer. Thin on purpose: parse, map to a Config, stream.
 
-Accounting: every input record is either written (possibly with empty text and the reason) or
-rejected (rejects file, with source, line, reason and raw record), so ``read == written +
-rejected`` when a run completes; the summary line on stderr and ``--stats FILE`` say so.
+Accounting: every input record is either written (possibly with empty text and the reason),
+rejected (rejects file, with source, line, reason and raw record) or, with
+``--drop-duplicate-documents``, dropped as a near copy of an earlier document (duplicates file), so
+``read == written + rejected + dropped`` when a run completes; the summary line on stderr and
+``--stats FILE`` say so.
 
 A run is all or nothing: the output, report and rejects files are written to temporary files
 beside their final names and renamed at the end of a successful run; an interrupted or failed
@@ -74,8 +76,9 @@ exit codes:
   130  interrupted (SIGINT); 143 terminated (SIGTERM): summary printed, previous outputs kept
   141  the reader of stdout went away
 
-every record read is either written or rejected: read = written + rejected (summary on stderr,
---stats FILE as JSON). Outputs appear complete at the end of a successful run, or not at all.
+every record read is written, rejected or (--drop-duplicate-documents) dropped: read = written +
+rejected + dropped (summary on stderr, --stats FILE as JSON). Outputs appear complete at the end of
+a successful run, or not at all.
 
 examples:
   dedupe clean seeds/*.txt                       clean each file on its own, JSON lines to stdout
@@ -135,6 +138,18 @@ def build_parser() -> argparse.ArgumentParser:
         help="persistent corpus index (SQLite file, or redis://host:port/db); implies --corpus",
     )
     c.add_argument(
+        "--drop-duplicate-documents",
+        action="store_true",
+        help="a document that is a near copy of an earlier one (word 5-gram Jaccard >= 0.8) goes to the "
+        "duplicates file instead of the output (without it, it is written with \"duplicate_of\"); "
+        "implies --corpus",
+    )
+    c.add_argument(
+        "--duplicates",
+        metavar="FILE",
+        help="JSON lines of the dropped documents (default: OUTPUT.duplicates.jsonl beside -o FILE)",
+    )
+    c.add_argument(
         "--report",
         metavar="FILE",
         help="write a human-readable account of every decision (one section per document)",
@@ -149,7 +164,7 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument(
         "--stats",
         metavar="FILE",
-        help="write the run's counts as JSON: read, written, rejected, rejected_by_reason, "
+        help="write the run's counts as JSON: read, written, rejected, dropped, rejected_by_reason, "
         "removed_by_reason, errors_by_reason, seconds, config (also on failure or interrupt)",
     )
     c.add_argument(
@@ -223,7 +238,7 @@ def args_to_config(args: argparse.Namespace) -> Config:
     stages = tuple(s.strip() for s in args.stages.split(",") if s.strip())
     return Config(
         stages=stages,
-        corpus=CorpusConfig(index=args.index),
+        corpus=CorpusConfig(index=args.index, drop_duplicate_documents=args.drop_duplicate_documents),
         html=HtmlConfig(),
     )
 
@@ -264,8 +279,14 @@ def _check_usage(args: argparse.Namespace) -> None:
         raise _Usage("--format txt needs --output-dir DIR")
     if args.output_dir and args.format != "txt":
         raise _Usage("--output-dir is for --format txt; use -o FILE for JSON lines")
-    if args.index:
+    if args.index or args.drop_duplicate_documents:
         args.corpus = True
+    if args.duplicates and not args.drop_duplicate_documents:
+        raise _Usage("--duplicates FILE is for --drop-duplicate-documents")
+    if args.drop_duplicate_documents and not args.duplicates:
+        if args.output == "-" or args.format != "jsonl":
+            raise _Usage("--drop-duplicate-documents needs --duplicates FILE (or -o FILE to write it beside)")
+        args.duplicates = _beside(args.output, ".duplicates.jsonl")
 
 
 def _setup_logging(verbose: int, quiet: bool) -> None:
@@ -297,7 +318,7 @@ class _Run:
         self.config = config
         self.workers = workers
         self.started = time.monotonic()
-        self.read = self.written = 0
+        self.read = self.written = self.dropped = 0
         self.removed: Counter[str] = Counter()
         self.rejected: Counter[str] = Counter()
         self.errors: Counter[str] = Counter()
@@ -337,8 +358,9 @@ class _Run:
             "read": self.read,
             "written": self.written,
             "rejected": rejected,
+            "dropped": self.dropped,
             # Records read ahead (in flight in the workers) when the run was stopped.
-            "unfinished": self.read - self.written - rejected,
+            "unfinished": self.read - self.written - rejected - self.dropped,
             "rejected_by_reason": dict(sorted(self.rejected.items())),
             "removed_by_reason": dict(sorted(self.removed.items())),
             "errors_by_reason": dict(sorted(self.errors.items())),
@@ -368,7 +390,7 @@ def _run_clean(args: argparse.Namespace, config: Config) -> int:
     workers = args.workers or default_workers()
     run = _Run(args, config, workers)
     timeout = args.doc_timeout or None
-    for path in (args.output, args.report, run.rejects_path, args.stats):
+    for path in (args.output, args.report, run.rejects_path, args.stats, args.duplicates):
         if path:
             remove_stale_temps(path)
     if args.output_dir and os.path.isdir(args.output_dir):
@@ -399,6 +421,7 @@ def _run_clean(args: argparse.Namespace, config: Config) -> int:
     )
     out: AtomicWriter | None = None
     report: AtomicWriter | None = None
+    dropped: AtomicWriter | None = None
     status = EXIT_OK
     previous_term = _install_sigterm()
     try:
@@ -407,9 +430,15 @@ def _run_clean(args: argparse.Namespace, config: Config) -> int:
         else:
             os.makedirs(args.output_dir, exist_ok=True)
         report = AtomicWriter(args.report) if args.report else None
+        dropped = AtomicWriter(args.duplicates) if args.duplicates else None
         used: set[str] = set()
         for rec, partial in phase.map(records()):
             res = cleaner.complete(partial, state)
+            if dropped is not None and res.notes.get("dropped"):
+                # A near copy of an earlier document: to the duplicates file, not the output.
+                dropped.write(json.dumps(_record(res, rec, config, list(rec.warnings)), ensure_ascii=False) + "\n")
+                run.dropped += 1
+                continue
             warnings = list(rec.warnings) + _empty_reason(res, rec)
             run.account(res, rec, warnings)
             if out is not None:
@@ -442,7 +471,7 @@ def _run_clean(args: argparse.Namespace, config: Config) -> int:
         # A second Ctrl-C while we clean up must not leave temp files behind.
         with _signals_deferred():
             (phase.close if status == EXIT_OK else phase.terminate)()
-            status = _finalise(run, status, out, report)
+            status = _finalise(run, status, out, report, dropped)
             # The index is committed after the output and only with it: if the run failed, what
             # it indexed is rolled back, or a re-run would drop those paragraphs as "already seen"
             # although their documents were never written. (Killed between the two renames, a
@@ -458,10 +487,12 @@ def _run_clean(args: argparse.Namespace, config: Config) -> int:
     return status
 
 
-def _finalise(run: _Run, status: int, out: AtomicWriter | None, report: AtomicWriter | None) -> int:
+def _finalise(
+    run: _Run, status: int, out: AtomicWriter | None, report: AtomicWriter | None, dropped: AtomicWriter | None
+) -> int:
     """Commit every output of a successful run, or abort them all; write --stats either way."""
     ok = status == EXIT_OK
-    writers: list[Any] = [w for w in (out, report, run.rejects) if w is not None]
+    writers: list[Any] = [w for w in (out, report, dropped, run.rejects) if w is not None]
     for w in writers:
         try:
             (w.close if isinstance(w, RejectSink) and ok else w.commit if ok else w.abort)()
@@ -526,6 +557,8 @@ def _record(res: CleanResult, rec: Record, config: Config, warnings: list[str]) 
         out["warnings"] = warnings
     if res.notes.get("error"):
         out["error"] = res.notes["error"]
+    if res.notes.get("duplicate_of"):  # a near copy of an earlier document: {"id", "similarity", ...}
+        out["duplicate_of"] = res.notes["duplicate_of"]
     # (not .get(..., config.fingerprint()): that would hash the configuration for every record)
     out["config"] = res.notes["config"] if "config" in res.notes else config.fingerprint()
     return out
@@ -538,6 +571,7 @@ def _print_summary(run: _Run, status: int, stream: TextIO | None = None) -> None
     line = (
         f"dedupe: {s['status']}: read {s['read']}, written {s['written']}, rejected {s['rejected']}"
         + (f" ({by})" if by else "")
+        + f", dropped {s['dropped']}"
         + (f", unfinished {s['unfinished']}" if s["unfinished"] else "")
         + f"; blocks removed: {removed}"
     )
