@@ -490,7 +490,9 @@ def inject_within(doc: Doc, body: Body, kind: str, donors: Sequence[str], rng: r
 
 
 def make_within(bodies: Sequence[Body], seed: int) -> list[Doc]:
-    donors = [line for b in bodies for line in b.lines if len(words(line)) >= 8 and not b.group.startswith("cjk")]
+    donors = [
+        line for b in bodies for line in b.lines if len(words(line)) >= 8 and not b.group.startswith("cjk")
+    ]
     docs = []
     kinds = [k for k in WITHIN_KINDS if k != "run_cjk"]
     for body in bodies:
@@ -583,7 +585,9 @@ _PROSE = (
 def _interview(rng: random.Random, same_question: bool) -> list[str]:
     people = rng.sample(list(_PEOPLE), rng.randint(4, 6))
     lines = [rng.choice(("Meet the people who keep our town running", "Five locals on work and life"))]
-    lines.append("We asked people who work in the town centre about their jobs, their habits and their advice.")
+    lines.append(
+        "We asked people who work in the town centre about their jobs, their habits and their advice."
+    )
     q = rng.choice(_QUESTIONS)
     answers = rng.sample(list(_ANSWERS), len(people) * (1 if same_question else 2))
     for i, p in enumerate(people):
@@ -608,7 +612,9 @@ def _recipes(rng: random.Random) -> list[str]:
         items = rng.sample(list(_INGREDIENTS), rng.randint(4, 7))
         lines += items
         lines.append("Method")
-        names = [re.sub(r"^[\d\w]*\d\w*\s+(tin\s+|tbsp\s+|tsp\s+)?", "", i).split(",")[0].lower() for i in items]
+        names = [
+            re.sub(r"^[\d\w]*\d\w*\s+(tin\s+|tbsp\s+|tsp\s+)?", "", i).split(",")[0].lower() for i in items
+        ]
         for step in rng.sample(list(_STEPS), rng.randint(3, 4)):
             a, b = rng.sample(names, 2)
             lines.append(step.format(pan=rng.choice(_PANS), a=a, b=b, n=rng.randint(2, 9), m=rng.randint(10, 45),
@@ -699,7 +705,9 @@ def make_structure(n: int, seed: int, part: str) -> list[Doc]:
     for kind in STRUCTURE_KINDS:
         for i in range(n):
             rng = random.Random(f"structure:{seed}:{part}:{kind}:{i}")
-            body = Body(f"structure-{kind}-{part}-{i}", f"structure/{kind}", part, makers[kind](rng), True, "")
+            body = Body(
+                f"structure-{kind}-{part}-{i}", f"structure/{kind}", part, makers[kind](rng), True, ""
+            )
             docs.append(_genuine_doc(body, built=True))
     return docs
 
@@ -770,7 +778,9 @@ def make_corpus(bodies: Sequence[Body], seed: int, part: str) -> list[Doc]:
             take = sorted(rng.sample(keep, max(2, round(len(keep) * rng.uniform(0.3, 0.5)))))
             for i in take:
                 short = len(words(src.lines[i])) < CORPUS_MIN_WORDS
-                doc.insert(rng.randint(1, len(doc.lines)), src.lines[i], "x_partial_short" if short else "x_partial")
+                doc.insert(
+                    rng.randint(1, len(doc.lines)), src.lines[i], "x_partial_short" if short else "x_partial"
+                )
             doc.partial_of = src.id
         elif len(originals) >= 10 and rng.random() < 0.45:
             mine = _content(body.lines)
@@ -966,7 +976,9 @@ def score_lines(docs: Sequence[Doc], out: Outcome, kind_of: Callable[[str], str]
     for doc in docs:
         if doc.near_copy_of is not None:
             continue
-        for line, kind, rep, gone in zip(doc.lines, doc.kinds, doc.repeated, out.removed[doc.id], strict=True):
+        for line, kind, rep, gone in zip(
+            doc.lines, doc.kinds, doc.repeated, out.removed[doc.id], strict=True
+        ):
             if kind is None and rep:
                 t.repeated[doc.group] += 1
                 t.repeated_removed[doc.group] += gone
@@ -1011,9 +1023,14 @@ def _pct(x: float) -> str:
 
 
 def _table(headers: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
-    cells = [[str(h) for h in headers]] + [[f"{v:.3f}" if isinstance(v, float) else str(v) for v in r] for r in rows]
+    cells = [[str(h) for h in headers]] + [
+        [f"{v:.3f}" if isinstance(v, float) else str(v) for v in r] for r in rows
+    ]
     widths = [max(len(r[i]) for r in cells) for i in range(len(headers))]
-    lines = ["  ".join(c.ljust(w) if i == 0 else c.rjust(w) for i, (c, w) in enumerate(zip(r, widths))) for r in cells]
+    lines = [
+        "  ".join(c.ljust(w) if i == 0 else c.rjust(w) for i, (c, w) in enumerate(zip(r, widths)))
+        for r in cells
+    ]
     lines.insert(1, "  ".join("-" * w for w in widths))
     return "\n".join(lines)
 
@@ -1046,8 +1063,18 @@ def report_part(part: str, results: dict[str, Any]) -> str:
     rows = []
     for k in WITHIN_KINDS:
         if any(t.injected[k] for t in w.values()):
-            rows.append([k, *(f"{t.caught[k]}/{t.injected[k]} = {t.caught[k] / t.injected[k]:.3f}" for t in w.values())])
-    rows.append(["precision / recall / F1", *("{:.3f} / {:.3f} / {:.3f}".format(*t.prf()) for t in w.values())])
+            rows.append(
+                [
+                    k,
+                    *(
+                        f"{t.caught[k]}/{t.injected[k]} = {t.caught[k] / t.injected[k]:.3f}"
+                        for t in w.values()
+                    ),
+                ]
+            )
+    rows.append(
+        ["precision / recall / F1", *("{:.3f} / {:.3f} / {:.3f}".format(*t.prf()) for t in w.values())]
+    )
     out.append(_table(["kind (recall)", *systems], rows))
     out.append(
         "\nGenuine lines lost within a document (by group; structure/* pages have no copies). Lines of a"
@@ -1056,7 +1083,9 @@ def report_part(part: str, results: dict[str, Any]) -> str:
     )
     out.append(_table(_genuine_headers(systems), _genuine_rows(w)))
     x: dict[str, Tally] = results["across"]
-    out.append(f"\nAcross documents ({results['n_corpus']} documents in input order; stages duplicates, corpus)")
+    out.append(
+        f"\nAcross documents ({results['n_corpus']} documents in input order; stages duplicates, corpus)"
+    )
     rows = []
     for edit_kind in EDITS:
         for bucket in BUCKETS:
@@ -1073,8 +1102,18 @@ def report_part(part: str, results: dict[str, Any]) -> str:
             vals.append(f"{got}/{inj} = {got / inj if inj else 0:.3f}")
         rows.append([f"{edit_kind} (all 12+)", *vals])
     for k in ("x_partial", "x_partial_short"):
-        rows.append([k, *(f"{t.caught[k]}/{t.injected[k]} = {t.caught[k] / max(1, t.injected[k]):.3f}" for t in x.values())])
-    rows.append(["precision / recall / F1", *("{:.3f} / {:.3f} / {:.3f}".format(*t.prf()) for t in x.values())])
+        rows.append(
+            [
+                k,
+                *(
+                    f"{t.caught[k]}/{t.injected[k]} = {t.caught[k] / max(1, t.injected[k]):.3f}"
+                    for t in x.values()
+                ),
+            ]
+        )
+    rows.append(
+        ["precision / recall / F1", *("{:.3f} / {:.3f} / {:.3f}".format(*t.prf()) for t in x.values())]
+    )
     out.append(_table(["kind (recall)", *systems], rows))
     out.append(
         "\nGenuine lines lost across documents (lines found exactly in the same body or an earlier one"
@@ -1100,7 +1139,9 @@ def evaluate(
     bodies: Sequence[Body], part: str, seed: int, n_structure: int, n_cjk: int, systems: Sequence[str]
 ) -> dict[str, Any]:
     mine = [b for b in bodies if b.part == part]
-    within_docs = make_within([*mine, *cjk_bodies(n_cjk, seed, part)], seed) + make_structure(n_structure, seed, part)
+    within_docs = make_within([*mine, *cjk_bodies(n_cjk, seed, part)], seed) + make_structure(
+        n_structure, seed, part
+    )
     corpus_docs = make_corpus(mine, seed, part)
     runners_w: dict[str, Callable[[], Outcome]] = {
         "dedupe": lambda: run_ours_within(within_docs),

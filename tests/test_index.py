@@ -510,6 +510,8 @@ def test_an_index_of_the_previous_format_is_refused_with_a_clear_error(tmp_path:
     con.commit()
     con.close()
     before = path.read_bytes()
-    with pytest.raises(IndexFormatError, match=r"format version '1', this dedupe writes version 2; rebuild it"):
+    with pytest.raises(
+        IndexFormatError, match=r"format version '1', this dedupe writes version 2; rebuild it"
+    ):
         SQLiteIndex(path, threshold=0.8)
     assert path.read_bytes() == before

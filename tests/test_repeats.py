@@ -69,7 +69,11 @@ def test_a_run_recurring_three_times_is_a_repeated_card():
 
 def test_runs_of_any_script_and_length():
     """Japanese lines ending in '。' and lines of under three words, copied as a run far below."""
-    ja = ["市は火曜日、旧市街の水道管を更新すると発表した。", "工事の進み具合", "担当者によると、約三十万人が恩恵を受ける。"]
+    ja = [
+        "市は火曜日、旧市街の水道管を更新すると発表した。",
+        "工事の進み具合",
+        "担当者によると、約三十万人が恩恵を受ける。",
+    ]
     lines = [*ja, *PROSE[:5], *ja]
     assert _kept(lines) == [True] * 8 + [False] * 3
 
@@ -132,7 +136,13 @@ TITLE = "Council approves harbour budget after long debate"
 
 @pytest.mark.parametrize(
     "copy",
-    [TITLE, f"{TITLE} | City Wire", f"{TITLE} - City Wire", f"{TITLE} – The Daily Ledger", f"City Wire :: {TITLE}"],
+    [
+        TITLE,
+        f"{TITLE} | City Wire",
+        f"{TITLE} - City Wire",
+        f"{TITLE} – The Daily Ledger",
+        f"City Wire :: {TITLE}",
+    ],
 )
 def test_the_title_repeated_far_below_goes_with_or_without_a_site_name(copy):
     lines = [TITLE, *PROSE, copy]
@@ -166,7 +176,9 @@ PARA = ("Egypt has been a key ally of Haftar, providing air strikes to the warlo
         PARA.replace("providing", "provdiing"),  # a typo
         PARA.replace("key ally", "key regional ally"),  # a word added
         PARA.replace(" last month", " month"),  # a word dropped
-        PARA.replace("providing air strikes to the warlord", "sending money and weapons to his forces"),  # a clause
+        PARA.replace(
+            "providing air strikes to the warlord", "sending money and weapons to his forces"
+        ),  # a clause
     ],
     ids=["typo", "add", "drop", "clause"],
 )
@@ -188,16 +200,24 @@ def test_a_merge_needs_two_adjacent_sources():
 @pytest.mark.parametrize(
     ("a", "b"),
     [
-        ("A function type is covariant in its return type: if Cat is a subtype of Animal, then a function "
-         "returning Cat is a subtype of a function returning Animal.",
-         "A function type is contravariant in its parameter type: if Cat is a subtype of Animal, then a "
-         "function taking Animal is a subtype of a function taking Cat."),
-        ("The northern route is 45 kilometres long and takes about three hours on foot from the car park.",
-         "The southern route is 52 kilometres long and takes about four hours on foot from the village."),
-        ("We are looking for a site engineer to join our growing team in Glasgow; experience is welcome.",
-         "We are looking for a data analyst to join our friendly team in Leeds; experience is welcome."),
-        ("Here is an Agile software development methodology comparison in terms of pros and cons.",
-         "Here is a Waterfall software development methodology comparison in terms of pros and cons."),
+        (
+            "Read-only views are covariant: if Dog is a subtype of Pet, then a read-only view of dogs can be "
+            "used wherever a read-only view of pets is expected.",
+            "Write-only sinks are contravariant: if Dog is a subtype of Pet, then a write-only sink of pets can "
+            "be used wherever a write-only sink of dogs is expected.",
+        ),
+        (
+            "The coastal path is 18 kilometres long and takes about five hours on foot from the harbour.",
+            "The forest path is 11 kilometres long and takes about three hours on foot from the station.",
+        ),
+        (
+            "We are looking for a site engineer to join our growing team in Glasgow; experience is welcome.",
+            "We are looking for a data analyst to join our friendly team in Leeds; experience is welcome.",
+        ),
+        (
+            "Here is an Agile software development methodology comparison in terms of pros and cons.",
+            "Here is a Waterfall software development methodology comparison in terms of pros and cons.",
+        ),
     ],
     ids=["parallel", "routes", "job_template", "name_swap"],
 )
@@ -270,7 +290,11 @@ def test_edit_words_boundary():
 
 
 def test_sentence_ends_and_word_counts_in_every_script():
-    assert is_sentence_end("工事は来週始まる。") and is_sentence_end("他说：“好！”") and is_sentence_end("Is it?")
+    assert (
+        is_sentence_end("工事は来週始まる。")
+        and is_sentence_end("他说：“好！”")
+        and is_sentence_end("Is it?")
+    )
     assert not is_sentence_end("Group B: second title")
     assert count_words("市は発表した。") == 6
     assert sentences("市は発表した。工事は来週始まる。") == ["市は発表した。", "工事は来週始まる。"]
@@ -319,7 +343,10 @@ def test_a_near_copy_of_a_document_is_flagged_and_dropped_when_asked():
     cleaner = dedupe.Cleaner(cfg)
     state = cleaner.new_corpus_state()
     assert state is not None
-    outs = [cleaner.complete(cleaner.prepare(Document(id=str(i), text=t)), state) for i, t in enumerate([first, second, second])]
+    outs = [
+        cleaner.complete(cleaner.prepare(Document(id=str(i), text=t)), state)
+        for i, t in enumerate([first, second, second])
+    ]
     assert outs[1].notes["dropped"] and outs[2].notes["duplicate_of"]["id"] == "0"  # nothing of 1 was kept
 
 
@@ -355,7 +382,12 @@ def test_corpus_decisions_do_not_depend_on_the_number_of_workers(texts):
         state = cleaner.new_corpus_state()
         with LocalPhase[int](Config(), workers=workers, batch_docs=2, cleaner=cleaner, corpus=True) as phase:
             results = [cleaner.complete(p, state) for _, p in phase.map(enumerate(docs))]
-        outcomes.append([(r.text, [dataclasses.astuple(d) for d in r.decisions], r.notes.get("duplicate_of")) for r in results])
+        outcomes.append(
+            [
+                (r.text, [dataclasses.astuple(d) for d in r.decisions], r.notes.get("duplicate_of"))
+                for r in results
+            ]
+        )
     assert outcomes[0] == outcomes[1]
 
 
@@ -373,7 +405,10 @@ def _near_copies(tmp_path):
 
     first = "\n".join(PROSE)
     copy = first.replace("month", "mnoth")
-    other = "\n".join(reversed(PROSE[:3])) + "\nA new paragraph about something else entirely, written for this page."
+    other = (
+        "\n".join(reversed(PROSE[:3]))
+        + "\nA new paragraph about something else entirely, written for this page."
+    )
     src = tmp_path / "in.jsonl"
     recs = [{"id": "a", "text": first}, {"id": "b", "text": other}, {"id": "c", "text": copy, "url": "u"}]
     src.write_text("".join(json.dumps(r) + "\n" for r in recs) + "not json\n", encoding="utf-8")
@@ -388,7 +423,18 @@ def test_cli_drops_near_copies_of_documents_and_accounts_for_them(tmp_path, caps
 
     src = _near_copies(tmp_path)
     out, stats = tmp_path / "out.jsonl", tmp_path / "stats.json"
-    argv = ["clean", str(src), "-o", str(out), "--stats", str(stats), "--workers", workers, "--doc-timeout", "0"]
+    argv = [
+        "clean",
+        str(src),
+        "-o",
+        str(out),
+        "--stats",
+        str(stats),
+        "--workers",
+        workers,
+        "--doc-timeout",
+        "0",
+    ]
     assert main([*argv, "--drop-duplicate-documents"]) == 0
     assert [r["id"] for r in _jsonl(out)] == ["a", "b"]
     [dup] = _jsonl(tmp_path / "out.duplicates.jsonl")
@@ -416,3 +462,20 @@ def test_cli_duplicates_file_needs_a_place(tmp_path, capsys):
     dups = tmp_path / "d.jsonl"
     assert main(["clean", str(src), "--drop-duplicate-documents", "--duplicates", str(dups)]) == 0
     assert [r["id"] for r in _jsonl(dups)] == ["c"]
+
+
+def test_code_shared_by_two_examples_is_not_a_pasted_run():
+    """Documentation repeats statements in its examples by design: a run of code lines stays."""
+    code = ["setCount(count + 1);", "return (", "<div>", "</div>", ");"]
+    lines = [PROSE[0], *code[:3], PROSE[1], PROSE[2], *code[:3], PROSE[3]]
+    assert all(_kept(lines))
+    prose_run = [
+        PROSE[0],
+        "Group B: second title",
+        "Price: $30",
+        PROSE[1],
+        PROSE[2],
+        "Group B: second title",
+        "Price: $30",
+    ]
+    assert _kept(prose_run)[-2:] == [False, False]

@@ -141,7 +141,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--drop-duplicate-documents",
         action="store_true",
         help="a document that is a near copy of an earlier one (word 5-gram Jaccard >= 0.8) goes to the "
-        "duplicates file instead of the output (without it, it is written with \"duplicate_of\"); "
+        'duplicates file instead of the output (without it, it is written with "duplicate_of"); '
         "implies --corpus",
     )
     c.add_argument(
@@ -436,7 +436,9 @@ def _run_clean(args: argparse.Namespace, config: Config) -> int:
             res = cleaner.complete(partial, state)
             if dropped is not None and res.notes.get("dropped"):
                 # A near copy of an earlier document: to the duplicates file, not the output.
-                dropped.write(json.dumps(_record(res, rec, config, list(rec.warnings)), ensure_ascii=False) + "\n")
+                dropped.write(
+                    json.dumps(_record(res, rec, config, list(rec.warnings)), ensure_ascii=False) + "\n"
+                )
                 run.dropped += 1
                 continue
             warnings = list(rec.warnings) + _empty_reason(res, rec)
@@ -488,7 +490,11 @@ def _run_clean(args: argparse.Namespace, config: Config) -> int:
 
 
 def _finalise(
-    run: _Run, status: int, out: AtomicWriter | None, report: AtomicWriter | None, dropped: AtomicWriter | None
+    run: _Run,
+    status: int,
+    out: AtomicWriter | None,
+    report: AtomicWriter | None,
+    dropped: AtomicWriter | None,
 ) -> int:
     """Commit every output of a successful run, or abort them all; write --stats either way."""
     ok = status == EXIT_OK

@@ -34,13 +34,21 @@ Documents
     ``sqrt(J (1 - J) / 64)``, 0.05 at 0.8). Near copies (``J >= 0.8``) have 3-gram Jaccard above
     0.8 and are always retrieved.
 
+Sentences
+    A paragraph of two sentences or more is also *anchored* by its first :data:`MAX_ANCHORS`
+    sentences of 5+ units (an exact 64-bit key each, :func:`dedupe.index.anchor_keys`), and a
+    later paragraph looks its sentences up: a sentence taken from a long paragraph (a story cut
+    short) is found even where its Jaccard with the whole paragraph is too low for the bands.
+
 Memory (:class:`~dedupe.index.MemoryIndex`), per paragraph: 20 band keys of 4 bytes with a 4-byte
-entry id each, 160 bytes (plus under 0.5 byte per key of directory); the 4-bit sketch of 40
-values, 20; block (4) and part (2); the payload's offset, 4, and the payload, 2 + 2 per distinct
-bigram, 82 at most: 272 bytes at most and about 230 for a paragraph of 30 words; the doc id is
-stored once per document (8 bytes and its UTF-8). Each document adds one entry of
-160 + 20 + 10 + 4 + 258 = 452 bytes, shared by its paragraphs (about 15 bytes a paragraph for news
-articles of 30 paragraphs). ``benchmarks/duplicates.py`` reports the measured bytes per paragraph.
+entry id each, 160 bytes (plus under 0.5 byte per key of directory); up to 3 sentence anchors, 8
+bytes each; the 4-bit sketch of 40 values, 20; block (4) and part (2); the payload's offset, 4, and
+the payload, 2 + 2 per distinct bigram, 82 at most: 296 bytes at most, and about 230 for a
+paragraph of 30 words; the doc id is stored once per document (8 bytes and its UTF-8). Each document
+adds one entry of 160 + 20 + 10 + 4 + 256 = 450 bytes, shared by its paragraphs (about 15 bytes a
+paragraph for news articles of 30 paragraphs). ``benchmarks/duplicates.py`` reports the measured
+bytes per paragraph (index bytes over paragraphs indexed, documents included): 269 on the
+development articles.
 """
 
 from __future__ import annotations
@@ -60,6 +68,7 @@ from .overlap import spaced
 __all__ = [
     "DOCUMENT_PART",
     "DOCUMENT_SAMPLE",
+    "MAX_ANCHORS",
     "CorpusIndex",
     "Match",
     "corpus_signer",
@@ -71,6 +80,8 @@ __all__ = [
 DOCUMENT_PART: Final = 0xFFFF
 #: The bottom-k sample of a document's 5-gram hashes kept for :func:`document_similarity`.
 DOCUMENT_SAMPLE: Final = 64
+#: Sentences anchoring a paragraph in the index at most (its first ones of 5+ units).
+MAX_ANCHORS: Final = 3
 _U32: Final = np.dtype("<u4")
 
 
@@ -98,7 +109,10 @@ def document_payload(cfg: CorpusConfig, texts: Sequence[str]) -> list[bytes]:
     hashes, rows = _shingle_hasher(cfg.document_ngram).shingle_hashes([spaced(t) for t in texts])
     bounds = np.searchsorted(rows, np.arange(len(texts) + 1))
     h = hashes.astype(_U32, copy=False)
-    return [np.unique(h[bounds[i] : bounds[i + 1]])[:DOCUMENT_SAMPLE].astype(_U32).tobytes() for i in range(len(texts))]
+    return [
+        np.unique(h[bounds[i] : bounds[i + 1]])[:DOCUMENT_SAMPLE].astype(_U32).tobytes()
+        for i in range(len(texts))
+    ]
 
 
 def document_similarity(a: bytes, b: bytes) -> float:
@@ -150,7 +164,9 @@ class CorpusIndex:
     ) -> None:
         if not len(blocks):
             return
-        self.index.add_many([doc_id] * len(blocks), list(blocks), sigs, list(parts), list(payloads), list(anchors))
+        self.index.add_many(
+            [doc_id] * len(blocks), list(blocks), sigs, list(parts), list(payloads), list(anchors)
+        )
         self.paragraphs += sum(1 for p in parts if p != DOCUMENT_PART)
 
     def query_many(self, sigs: npt.NDArray[Any], anchors: Sequence[Sequence[int]]) -> list[list[Match]]:

@@ -455,10 +455,12 @@ class MemoryIndex:
     run; a run is merged into the one before it while that one is at most :data:`MERGE_RATIO`
     times its size, so there are about ``log4(entries)`` runs and every pair is moved
     ``O(log entries)`` times in all (a log-structured merge). Per entry it
-    also keeps the 4-bit sketch, the block, the part and a reference to its doc id (doc ids are
-    stored once per consecutive run of entries, UTF-8, in one byte buffer). At ``num_perm=128``,
-    threshold 0.8 (14 bands with :data:`DEFAULT_WEIGHTS`) this is ``14 * 8 + 64 + 12 = 188``
-    bytes per entry plus doc ids; see :attr:`nbytes`.
+    also keeps the 4-bit sketch, the block, the part, its payload (bytes in one buffer, a 4-byte
+    offset) and a reference to its doc id (doc ids are stored once per consecutive run of entries,
+    UTF-8, in one byte buffer); each anchor is one more ``(key, id)`` pair in the runs. At
+    ``num_perm=128``, threshold 0.8 (14 bands with :data:`DEFAULT_WEIGHTS`) this is
+    ``14 * 8 + 64 + 16 = 192`` bytes per entry plus payloads, anchors and doc ids; see
+    :attr:`nbytes`.
 
     Args:
         threshold: Jaccard threshold the banding is tuned for.
@@ -680,9 +682,13 @@ class MemoryIndex:
         sigs = _check_signatures(signatures, self.num_perm)
         return self._query_rows(sigs, _check_anchors(anchors, len(sigs)))
 
-    def _query_rows(self, sigs: npt.NDArray[Any], anchors: list[Sequence[int]] | None = None) -> list[list[Match]]:
+    def _query_rows(
+        self, sigs: npt.NDArray[Any], anchors: list[Sequence[int]] | None = None
+    ) -> list[list[Match]]:
         akeys, arows = _flat_anchors(anchors or [()] * len(sigs))
-        found = self._lookup(_short_keys(sigs, self.bands, self.rows), (akeys >> _U64(32)).astype(np.uint32), arows)
+        found = self._lookup(
+            _short_keys(sigs, self.bands, self.rows), (akeys >> _U64(32)).astype(np.uint32), arows
+        )
         out: list[list[Match]] = [[] for _ in found]
         hit_rows = [r for r, ids in enumerate(found) if ids]
         if not hit_rows:
@@ -1183,7 +1189,7 @@ class RedisIndex:
         sk = sketch(sig).tobytes()
         value = _ENTRY_HEAD.pack(int(block), int(part), len(sk), len(payload)) + sk + payload
         self._client.hset(self._entries_key, key, value + str(doc_id).encode("utf-8"))
-        for k in (anchor_keys(anchors).tolist() if anchors else []):
+        for k in anchor_keys(anchors).tolist() if anchors else []:
             self._client.sadd(self._anchor_key(k), key)
         self._lsh.insert(key, self._lean(sig), check_duplication=False)
 
@@ -1216,7 +1222,7 @@ class RedisIndex:
         insertion order."""
         sig = _check_signature(signature, self.num_perm)
         found = set(self._lsh.query(self._lean(sig)))
-        for k in (anchor_keys(anchors).tolist() if anchors else []):
+        for k in anchor_keys(anchors).tolist() if anchors else []:
             found.update(self._client.smembers(self._anchor_key(k)))
         keys = sorted(found)
         if not keys:

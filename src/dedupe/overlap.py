@@ -172,11 +172,7 @@ class Overlap:
     gaps: int
 
 
-
-
-def overlap(
-    query: npt.NDArray[Any], source: npt.NDArray[Any], limit: int | None = None
-) -> Overlap:
+def overlap(query: npt.NDArray[Any], source: npt.NDArray[Any], limit: int | None = None) -> Overlap:
     """Compare the bigram hashes ``query`` (in order) with the sorted distinct hashes ``source``.
 
     Args:

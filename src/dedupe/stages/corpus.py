@@ -41,7 +41,14 @@ import numpy.typing as npt
 import xxhash
 
 from ..config import Config, CorpusConfig
-from ..corpus_index import DOCUMENT_PART, CorpusIndex, Match, document_payload, document_similarity
+from ..corpus_index import (
+    DOCUMENT_PART,
+    MAX_ANCHORS,
+    CorpusIndex,
+    Match,
+    document_payload,
+    document_similarity,
+)
 from ..minhash import Signer
 from ..overlap import (
     bigram_hashes,
@@ -71,9 +78,8 @@ DOCUMENT_MIN_WORDS: Final = 20
 EXCERPT_CONTAINMENT: Final = 0.9
 #: Sentences of at least this many units anchor a paragraph in the index (an exact key each), so
 #: that a later paragraph made of one of them finds it even when it is a small part of it. At most
-#: :data:`MAX_ANCHORS` per paragraph, its first (8 bytes each in memory).
+#: :data:`~dedupe.corpus_index.MAX_ANCHORS` per paragraph, its first (8 bytes each in memory).
 SENTENCE_MIN_WORDS: Final = 5
-MAX_ANCHORS: Final = 3
 #: A paragraph that holds an earlier one whole (losing at most this many of its bigrams) and adds
 #: at least :data:`EXTENSION_MIN_NEW` bigrams, and :data:`EXTENSION_MIN_SHARE` of its own, says
 #: more than the earlier one (an updated paragraph continued by a new sentence): not a copy.
@@ -135,7 +141,11 @@ def presign(cfg: CorpusConfig, signer: Signer, docs: list[list[str]]) -> list[Pr
     d = len(flat)
     for p in out:
         n = len(p.signed)
-        p.sigs = sigs[start : start + n] if sigs is not None else np.zeros((0, signer.num_perm), dtype=signer.dtype)
+        p.sigs = (
+            sigs[start : start + n]
+            if sigs is not None
+            else np.zeros((0, signer.num_perm), dtype=signer.dtype)
+        )
         p.bigrams = hashes[start : start + n]
         p.anchors = [sentence_anchors(t) for t in p.signed]
         start += n
@@ -243,7 +253,10 @@ class CorpusState:
         for c in cands:
             ev = self._verify(seq, mine, c.source, c.limit, edited)
             if ev is not None and (best is None or ev["similarity"] > best[0]):
-                best = (ev["similarity"], {"duplicate_of": [c.match.doc_id, c.match.block], **ev, "match": "paragraph"})
+                best = (
+                    ev["similarity"],
+                    {"duplicate_of": [c.match.doc_id, c.match.block], **ev, "match": "paragraph"},
+                )
         if best is None and edited:
             # Two adjacent paragraphs of one earlier document fused into this one.
             by_place = {(c.match.doc_id, c.match.block): c for c in cands}
@@ -285,7 +298,10 @@ class CorpusState:
                 ov.containment >= cfg.containment
                 and ov.gaps <= max(1, ov.compared // cfg.gap_bigrams)
                 and (coverage >= cfg.coverage or ov.containment >= EXCERPT_CONTAINMENT)
-                and not (lost <= EXTENSION_MAX_LOST and new >= max(EXTENSION_MIN_NEW, EXTENSION_MIN_SHARE * len(here)))
+                and not (
+                    lost <= EXTENSION_MAX_LOST
+                    and new >= max(EXTENSION_MIN_NEW, EXTENSION_MIN_SHARE * len(here))
+                )
             )
         if not ok:
             return None

@@ -2,12 +2,14 @@
 
 What is a copy is decided by the structure of the page, not by the length of its lines (lines are
 compared by their script-aware units, :func:`dedupe.overlap.unit_key`, so a Japanese line or a
-two-word product name is a line like any other):
+two-word product name is a line like any other). The rules, in the order they apply to a block:
 
 ``run``
-    a run of :data:`~dedupe.config.DUP_MIN_RUN` or more consecutive blocks that recurs exactly once
-    further down is a pasted copy, whatever its lines: the later run goes. A run that recurs three
-    times or more is a card the page repeats (a listing, a recipe's labels), and stays.
+    a run of ``duplicates.min_run`` (2) or more consecutive blocks that recurs exactly once further
+    down is a pasted copy, whatever its lines: the later run goes. A run that recurs three times or
+    more is a card the page repeats, and stays; so does a label and the one line under it (a field
+    of a card), and a structural line ending a run is not part of it (it is followed by different
+    content at the two places).
 ``structure``
     a line that recurs ``duplicates.structure_repeats`` (3) times or more is page structure and
     stays: the same question before each interview answer, the label of every recipe card, the
@@ -15,25 +17,29 @@ two-word product name is a line like any other):
 ``title``
     the document's first block, when it is short enough to be its title, repeated anywhere below,
     as it is or with a site name before or after it (``Title | Site``, ``Site :: Title``): the
-    repeat goes.
+    repeat goes, even far below.
 ``exact``
     another line that recurs exactly once goes, unless it is a field of a repeated card (the same
     structural line right above or below it both times: "Q:" and the same question asked of two
-    people), or short (fewer than
-    ``duplicates.min_words_exact`` units), or short enough to be a heading or a list item
-    (:data:`SHORT_LINE_WORDS`) and far from its first occurrence (:data:`SHORT_LINE_GAP` blocks): a
-    table of contents and the headings it lists, the same item in two lists.
+    people), shorter than ``duplicates.min_words_exact`` units, or short enough to be a heading or
+    a list item (:data:`SHORT_LINE_WORDS`) and far from its first occurrence
+    (:data:`SHORT_LINE_GAP` blocks): a table of contents and the headings it lists, the same item
+    in two lists.
 ``near`` / ``merged``
     an edited copy (a typo, a word added or dropped, a clause replaced) of *one* earlier block, or
     of *two adjacent* earlier blocks fused into one. Candidates come from MinHash + LSH over word
-    bigrams (blocks and their sentences, :mod:`._candidates`); each is verified exactly with
-    :func:`dedupe.overlap.overlap`: the share of the block's bigrams found in the source reaches
-    ``duplicates.containment``, and the bigrams missing from it fall in few places (at most one
-    gap per ``duplicates.gap_bigrams`` bigrams, at least one): a copy was edited in a few places,
-    while parallel sentences ("X is covariant in ..." / "Y is contravariant in ...") or templated
-    blurbs share bigrams scattered all over. Evidence from several scattered sources together is
-    not a copy, and a block with near copies in two or more places is a template the page fills in
-    (structure, as a line recurring three times is).
+    bigrams (blocks and their sentences, :mod:`._candidates`); each is verified exactly
+    (:func:`dedupe.overlap.overlap` and an alignment of the two texts): at least
+    ``duplicates.containment`` of the block's bigrams occur in the source and at least
+    ``duplicates.coverage`` of the source's in the block (a part of a longer block is an excerpt,
+    a pull quote, a summary line); the missing bigrams fall in few places (one per
+    ``duplicates.gap_bigrams`` bigrams) and the block brings new words in few places (one per
+    ``duplicates.edit_words`` units; words dropped and typos bring none); it is not the source
+    continued by something new (:func:`is_extension`), nor another item of a template (names or
+    numbers swapped, :func:`_templated`). Parallel sentences ("X is covariant in ..." / "Y is
+    contravariant in ...") and templated blurbs differ in several places, and evidence from several
+    scattered sources together is not a copy. A block with near copies in two or more places is a
+    template the page fills in (structure, as a line recurring three times is): they all stay.
 
 The first occurrence survives; the copy points at it (``duplicate_of``) with its evidence.
 """
@@ -69,9 +75,6 @@ from ._candidates import candidates
 
 __all__ = ["DuplicateStage", "title_cores"]
 
-#: A block found (almost) whole in a longer one is an excerpt of it when it covers less than
-#: ``duplicates.coverage`` of it.
-EXCERPT_CONTAINMENT = 0.9
 #: A paragraph fused from two adjacent earlier blocks holds at least this share of each of them
 #: (of their distinct bigrams): a merge of a heading and the paragraph under it is one.
 MERGE_SHARE = 0.5
@@ -137,16 +140,17 @@ def title_cores(text: str) -> set[str]:
     the key of ``"Budget passes"`` (the part that remains when a part of at most
     :data:`AFFIX_MAX_WORDS` units is cut at a separator), and of the whole text."""
     out = {unit_key(text)}
-    seps = list(_AFFIX_SEP.finditer(text))
-    for m in seps:
+    for m in _AFFIX_SEP.finditer(text):
         left, right = text[: m.start()], text[m.end() :]
         for core, affix in ((left, right), (right, left)):
-            if count_words(affix) <= AFFIX_MAX_WORDS and count_words(core) >= 2:
+            if count_words(affix) <= AFFIX_MAX_WORDS and count_words(core) >= 1:
                 out.add(unit_key(core))
     return out
 
 
-def _runs(keys: list[str], min_run: int, structural: set[str]) -> dict[int, tuple[int, int]]:
+def _runs(
+    keys: list[str], min_run: int, structural: set[str], keys_text: list[str]
+) -> dict[int, tuple[int, int]]:
     """Blocks of runs that recur exactly once: ``{later position: (earlier position, run length)}``.
 
     Two runs match along a diagonal (position ``i`` and ``i + d`` hold equal keys); the maximal
@@ -156,7 +160,9 @@ def _runs(keys: list[str], min_run: int, structural: set[str]) -> dict[int, tupl
     in ``structural``) that ends a stretch is not part of the run, since it is followed by different
     content at the two places: two product cards that share a price line just before their common
     "Buying options:" label share one line, not two. Inside a run, or first in it, a structural line
-    is followed by the same block both times: it was copied with the run.
+    is followed by the same block both times: it was copied with the run. A run of code
+    (:func:`_is_code`; ``keys_text`` are the blocks' texts) is not a copy either: two examples in
+    documentation share statements by design.
     """
     positions: defaultdict[str, list[int]] = defaultdict(list)
     for i, k in enumerate(keys):
@@ -175,13 +181,33 @@ def _runs(keys: list[str], min_run: int, structural: set[str]) -> dict[int, tupl
             if hi == lo + 1 and keys[lo] in structural:
                 lo = hi  # a label and the one line under it: a field of a repeated card
             length = hi - lo + 1
-            if min_run <= length <= d:
+            if min_run <= length <= d and not _is_code(keys_text[lo : hi + 1]):
                 seq = keys[lo : hi + 1]
                 occurrences = sum(1 for p in positions[seq[0]] if keys[p : p + length] == seq)
                 if occurrences == 2:
                     for t in range(length):
                         out.setdefault(lo + d + t, (lo + t, length))
     return out
+
+
+# -- A shape test, to move into dedupe.shapes ----------------------------------------------------
+#: A line of code: it ends with a brace or semicolon or starts with a closing one, holds a markup
+#: tag, brackets, an operator (=>, ==, !=), a call ("setCount(count + 1)", "f()"), a quoted key
+#: ('"name": "res"'), an identifier in snake_case or camelCase ("column_alias", "className"; not "iPhone"), a line
+#: continuation, a prompt or comment ("$ ", ">>>", "#>", "//"), a statement keyword first, or no
+#: word character at all ("});").
+_CODE_LINE = regex.compile(
+    r"[{};]\s*$|^\s*[)\]}]|</?[A-Za-z][^>]*>|[\[\]]|=>|==|!=|\w\([^)]*\)|\(\s*\)"
+    r"|^\s*[\"'][^\"']+[\"']\s*:|\b[a-z]+_\w+|\b[a-z]{2,}[A-Z]\w*|\\\s*$"
+    r"|^\s*(?:\$ |#!|#>|>>>|//|/\*)|^\s*(?:def|class|return|import|from|print|const|let|var)\b|^\W+$"
+)
+#: A run is code when at least this share of its lines are.
+CODE_SHARE = 0.5
+
+
+def _is_code(lines: list[str]) -> bool:
+    """Whether a run of lines is a piece of code (see :data:`_CODE_LINE`)."""
+    return sum(1 for line in lines if _CODE_LINE.search(line)) >= CODE_SHARE * len(lines)
 
 
 def _stretches(starts: list[int]) -> list[tuple[int, int]]:
@@ -264,8 +290,10 @@ def _new_edits(mine: list[str], source: list[str]) -> int:
         if j1 - last_end > EDIT_JOIN:  # a new place
             places += new_here
             new_here = False
-        new_here = new_here or tag == "insert" or (
-            tag == "replace" and not (i2 - i1 == j2 - j1 == 1 and _is_variant(source[i1], mine[j1]))
+        new_here = (
+            new_here
+            or tag == "insert"
+            or (tag == "replace" and not (i2 - i1 == j2 - j1 == 1 and _is_variant(source[i1], mine[j1])))
         )
         last_end = j2
     return places + new_here
@@ -333,7 +361,7 @@ class DuplicateStage:
         keys = [b.key for b in blocks]
         counts = Counter(keys)
         structural = {k for k, c in counts.items() if c >= cfg.structure_repeats}
-        runs = _runs(keys, cfg.min_run, structural)
+        runs = _runs(keys, cfg.min_run, structural, [b.text for b in blocks])
         title = 0 if blocks and 1 <= blocks[0].n <= TITLE_MAX_WORDS else None
         title_keys = title_cores(blocks[0].text) if title is not None else set()
         near = self._near_candidates(blocks)
@@ -484,12 +512,8 @@ class DuplicateStage:
         seq = seqs[i]
         if not (ov.containment >= self.cfg.containment and ov.shared >= min_shared):
             return False
-        if (
-            len(sources) == 1
-            and ov.containment >= EXCERPT_CONTAINMENT
-            and _share_in(distinct(seqs[sources[0]]), distinct(seq)) < self.cfg.coverage
-        ):
-            return False  # an excerpt of a longer block (a pull quote, a summary line), not a copy of it
+        if len(sources) == 1 and _share_in(distinct(seqs[sources[0]]), distinct(seq)) < self.cfg.coverage:
+            return False  # a part of a longer block (a pull quote, a summary line), not a copy of it
         if ov.gaps > self._allowed_gaps(len(seq)):
             return False
         if is_extension(seq, [seqs[j] for j in sources]):
