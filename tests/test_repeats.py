@@ -479,3 +479,11 @@ def test_code_shared_by_two_examples_is_not_a_pasted_run():
         "Price: $30",
     ]
     assert _kept(prose_run)[-2:] == [False, False]
+
+
+def test_min_run_boundary():
+    head = ["Group B: second title", "Price: $30"]
+    lines = [PROSE[7], *head, *PROSE[:5], *head]
+    assert _kept(lines)[-2:] == [False, False]
+    cfg = Config(stages=("duplicates",), duplicates=DuplicateConfig(min_run=3))
+    assert all(_kept(lines, cfg))  # two short lines far apart, each a heading used twice

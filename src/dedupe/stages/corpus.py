@@ -338,7 +338,9 @@ class CorpusState:
             rows = [(i, t) for i, t in blocks if count_words(t) >= self.cfg.min_words]
             sigs = [self._sigs[t] for _, t in rows]
             payloads = [pack_bigrams(self._bigrams[t]) for _, t in rows]
-            anchors = [a[:MAX_ANCHORS] if len(a) > 1 else [] for a in (self._anchors[t] for _, t in rows)]
+            # A paragraph of one sentence is found by its signature; a longer one also by its first
+            # sentences (a later paragraph made of one of them).
+            anchors = [self._anchors[t][:MAX_ANCHORS] if len(sentences(t)) > 1 else [] for _, t in rows]
             block_ids = [i for i, _ in rows]
             parts = [0] * len(rows)
             if doc is not None and verdict is None:
