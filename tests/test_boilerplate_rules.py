@@ -14,7 +14,8 @@ from dedupe.stages import passes as bp
 
 def test_table_rows_are_only_removed_as_exact_repeats():
     row = "| Office Assistant | Job type: Full time | Pay: $8.00 - $10.00/hour | Staffing company {} |"
-    rows = [row.format(name) for name in ("North Harbour Services", "Riverside Office Partners")]
+    # Two records of one table that differ by one word (a typo, as far as the text can tell).
+    rows = [row.format("North Harbour Services"), row.format("North Harbour Services").replace("time", "tme")]
     prose = [
         "The listings below were collected from the regional job board on Monday morning.",
         "Applicants should send a letter and a short CV to the address given in each listing.",
@@ -23,12 +24,11 @@ def test_table_rows_are_only_removed_as_exact_repeats():
     res = dedupe.clean(text, config=Config(stages=("duplicates",)))
     assert [d.kept for d in res.decisions] == [True, True, True, True, False]
     assert res.decisions[4].evidence["match"] == "exact"
-    # The same two records as prose lines are near copies of each other: alone, two items of one
-    # template (kept); inside a copied passage (an exact copy of the prose follows), a copy.
-    plain = [*prose, *(r.strip("| ").replace(" | ", ", ") for r in rows)]
-    res = dedupe.clean("\n\n".join(plain), config=Config(stages=("duplicates",)))
-    assert res.decisions[3].kept
-    res = dedupe.clean("\n\n".join([*plain, prose[0]]), config=Config(stages=("duplicates",)))
+    # The same two records as prose lines: the second is a near copy of the first. (Records that
+    # differ by a name, "North Harbour Services" / "Riverside Office Partners", are two items of a
+    # template and stay whatever their shape: see test_repeats.py.)
+    plain = "\n\n".join([*prose, *(r.strip("| ").replace(" | ", ", ") for r in rows)])
+    res = dedupe.clean(plain, config=Config(stages=("duplicates",)))
     assert not res.decisions[3].kept
 
 

@@ -252,7 +252,7 @@ def test_config_file_sets_nested_fields_and_flags_override_it(tmp_path, capsys):
     c = cli.args_to_config(args)
     assert c.duplicates.containment == 0.7 and c.html.favor == "balanced" and c.html.include_tables is False
     assert c.boilerplate.comments is False and c.html.include_comments is True
-    assert c.corpus.jaccard == 0.8 and c.stages == ("boilerplate",) and c.max_passes == 2
+    assert c.corpus.containment == 0.8 and c.stages == ("boilerplate",) and c.max_passes == 2
 
 
 @pytest.mark.parametrize(

@@ -95,14 +95,21 @@ def test_result_does_not_depend_on_batch_size(gold, seed_texts, batch):
 
 
 def test_signatures_are_those_of_the_engine():
-    # The corpus index signs with dedupe.minhash.Signer, bit-identical to datasketch.
-    from dedupe.corpus_index import CorpusIndex
+    # The corpus index signs with dedupe.minhash.Signer, bit-identical to datasketch, built from the
+    # configuration by one function (the workers use the same one).
+    from dedupe.corpus_index import CorpusIndex, corpus_signer
 
     cfg = CorpusConfig()
-    idx = CorpusIndex(cfg, lowest_threshold=0.7)
+    idx = CorpusIndex(cfg)
+    assert idx.signer is corpus_signer(cfg) and idx.signer.num_perm == cfg.bands * cfg.rows
     text = "The regional council approved the new harbour budget on Tuesday after a long debate."
     sig = idx.sign([text])[0]
     assert (sig == idx.signer.minhash(text).hashvalues).all()
+    # Text in a script without spaces is signed by its characters.
+    ja = "市は火曜日、旧市街の水道管を更新すると発表した。"
+    from dedupe.shapes import spaced
+
+    assert (idx.sign([ja])[0] == idx.signer.minhash(spaced(ja)).hashvalues).all()
     idx.close()
 
 

@@ -432,3 +432,86 @@ def test_memory_index_lookup_equals_brute_force_across_runs() -> None:
         assert [(m.doc_id, m.block) for m in got] == [entries[i] for i in want]
     assert any(len(r.keys) >= 4096 and r.directory is not None for r in idx._runs)
     assert sum(len(g) >= 2 for g in many) >= 150
+
+
+# --------------------------------------------------------------------------------------------
+# Payloads, anchors, explicit bands, rollback, the format version (what corpus mode uses)
+# --------------------------------------------------------------------------------------------
+
+
+def _payload_round_trip(idx: LSHIndex) -> None:
+    (a, b), (c, d) = pair_texts(2, 0.95, seed=21)
+    sa, sb, sc, sd = signatures([a, b, c, d])
+    idx.add_many(["d1", "d2"], [3, 7], np.stack([sa, sc]), [0, 5], [b"\x01\x02", b""], [[11, 12], []])
+    got = idx.query_many(np.stack([sb, sd]))
+    assert [(m.doc_id, m.block, m.part, m.payload) for m in got[0]] == [("d1", 3, 0, b"\x01\x02")]
+    assert [(m.doc_id, m.payload) for m in got[1]] == [("d2", b"")]
+    # An anchor finds its entry whatever the signature; an unknown anchor finds nothing.
+    far = signatures(["nothing in common with either"])
+    assert [m.doc_id for m in idx.query_many(far, [[12]])[0]] == ["d1"]
+    assert idx.query_many(far, [[13]])[0] == []
+
+
+def test_memory_index_payloads_and_anchors() -> None:
+    idx = MemoryIndex(threshold=0.8, num_perm=SIGNER.num_perm)
+    _payload_round_trip(idx)
+    assert idx.nbytes > 0
+
+
+def test_sqlite_payloads_and_anchors_survive_reopening(tmp_path: Path) -> None:
+    path = tmp_path / "p.db"
+    with SQLiteIndex(path, threshold=0.8, ngram=1) as idx:
+        _payload_round_trip(idx)
+    with SQLiteIndex(path, threshold=0.8, ngram=1) as idx:
+        far = signatures(["nothing in common with either"])
+        assert [(m.doc_id, m.payload) for m in idx.query_many(far, [[11]])[0]] == [("d1", b"\x01\x02")]
+
+
+@pytest.mark.redis
+def test_redis_payloads_and_anchors(redis_url: str) -> None:
+    idx = open_index(redis_url + "?basename=payloads", threshold=0.8, signer=SIGNER)
+    assert isinstance(idx, RedisIndex)
+    try:
+        _payload_round_trip(idx)
+    finally:
+        idx.clear()
+        idx.close()
+
+
+def test_explicit_bands_and_rows() -> None:
+    idx = open_index(None, threshold=0.22, signer=Signer(num_perm=40), params=(20, 2))
+    assert (idx.bands, idx.rows, idx.num_perm) == (20, 2, 40)
+    with pytest.raises(ConfigError, match="bands \\* rows"):
+        MemoryIndex(num_perm=40, params=(21, 2))
+
+
+def test_memory_index_rollback_forgets_what_came_after_the_last_flush() -> None:
+    (a, b), (c, d) = pair_texts(2, 0.95, seed=23)
+    sa, sb, sc, sd = signatures([a, b, c, d])
+    idx = MemoryIndex(threshold=0.8, num_perm=SIGNER.num_perm)
+    idx.add_many(["kept"], [0], sa.reshape(1, -1), payloads=[b"k"], anchors=[[5]])
+    idx.flush()
+    idx.add_many(["gone", "gone"], [0, 1], np.stack([sc, sc]), payloads=[b"g", b"h"], anchors=[[6], [5]])
+    assert len(idx) == 3
+    idx.rollback()
+    assert len(idx) == 1 and idx.query(sd) == []
+    assert [(m.doc_id, m.payload) for m in idx.query(sb)] == [("kept", b"k")]
+    far = signatures(["nothing in common"])
+    assert [m.doc_id for m in idx.query_many(far, [[5]])[0]] == ["kept"]
+    idx.add("new", 2, sc)  # appending after a rollback works
+    assert [m.doc_id for m in idx.query(sd)] == ["new"]
+
+
+def test_an_index_of_the_previous_format_is_refused_with_a_clear_error(tmp_path: Path) -> None:
+    path = tmp_path / "old.db"
+    SQLiteIndex(path, threshold=0.8).close()
+    con = sqlite3.connect(path)
+    con.execute("UPDATE meta SET value = '1' WHERE key = 'format_version'")
+    con.commit()
+    con.close()
+    before = path.read_bytes()
+    with pytest.raises(
+        IndexFormatError, match=r"format version '1', this dedupe writes version 2; rebuild it"
+    ):
+        SQLiteIndex(path, threshold=0.8)
+    assert path.read_bytes() == before

@@ -116,8 +116,8 @@ def test_local_phase_in_order_and_equal_to_sequential(two_workers, texts):
 
 
 def test_workers_presign_what_the_corpus_phase_looks_up():
-    # In corpus mode the workers also sign the surviving paragraphs and their sentences; the
-    # corpus phase then only looks them up, with the same result as signing them itself.
+    # In corpus mode the workers also sign the surviving paragraphs and the document; the corpus
+    # phase then only looks them up, with the same result as signing them itself.
     docs = [Document(id=d["id"], text=d.get("text"), html=d.get("html")) for d in _corpus(30, 5)]
     with LocalPhase[int](Config(), workers=2, batch_docs=4, corpus=True) as phase:
         parallel = list(phase.map(enumerate(docs)))
@@ -127,9 +127,9 @@ def test_workers_presign_what_the_corpus_phase_looks_up():
     assert state_a is not None and state_b is not None
     for (_, p), d in zip(parallel, docs):
         if p.corpus_sigs is not None:
-            units, sigs = p.corpus_sigs.units, p.corpus_sigs.sigs
-            assert len(units) == len(sigs) and len(set(units)) == len(units)
-            own = state_b.index.sign(units)
+            signed, sigs = p.corpus_sigs.signed, p.corpus_sigs.sigs
+            assert len(signed) == len(sigs) and len(set(signed)) == len(signed)
+            own = state_b.index.sign(signed)
             assert (own == sigs).all()
         got = cleaner.finish(p, state_a)
         assert p.corpus_sigs is None  # used, then dropped

@@ -193,6 +193,44 @@ def test_damaged_shard_is_redone_from_there(tmp_path, capsys):
     assert _parts(tmp_path / "out") == good
 
 
+@pytest.mark.parametrize("drop", [False, True])
+def test_near_copies_of_documents_resume_as_uninterrupted(tmp_path, drop):
+    """The input cycles the seeds: from r5 on every document is a near copy of an earlier one. Those
+    of the later shards are found only if the replay indexes the first shard's documents as the
+    run did; dropped ones go to their shard's duplicates file, and read = written + rejected +
+    dropped per shard and in the stats."""
+    flags = ["--corpus", "--shard-size", "20", "--stats", str(tmp_path / "s.json")]
+    flags += ["--drop-duplicate-documents"] if drop else []
+    assert _clean(tmp_path, *flags) == 0
+    out = tmp_path / "out"
+    good, m = _parts(out), _manifest(out)
+    for e in m["shards"]:
+        assert e["read"] == e["written"] + e["rejected"] + e["dropped"]
+        assert ("duplicates" in e["files"]) == drop
+    s = json.loads((tmp_path / "s.json").read_text(encoding="utf-8"))
+    assert (s["read"], s["rejected"], s["unfinished"]) == (50, 1, 0)
+    if drop:
+        assert s["dropped"] == 44 and s["written"] == 5
+        dropped = [json.loads(x) for x in (out / "part-00002.duplicates.jsonl").read_text().splitlines()]
+        assert [d["id"] for d in dropped] == [f"r{i}" for i in range(40, 50)]
+        assert all(d["duplicate_of"]["similarity"] >= 0.8 for d in dropped)
+    else:
+        assert s["dropped"] == 0
+        later = [json.loads(x) for x in (out / "part-00002.jsonl").read_text().splitlines()]
+        assert all(r["duplicate_of"]["id"] in {f"r{i}" for i in range(5)} for r in later)
+    m["shards"] = m["shards"][:1]  # as if killed after the first shard
+    m["complete"] = m["finished"] = False
+    (out / "manifest.json").write_text(json.dumps(m))
+    for name in good:
+        if not name.startswith("part-00000."):
+            (out / name).unlink()
+    assert _clean(tmp_path, *flags) == 0
+    assert _parts(out) == good
+    s = json.loads((tmp_path / "s.json").read_text(encoding="utf-8"))
+    assert s["read"] == s["written"] + s["rejected"] + s["dropped"] == 50
+    assert s["resumed"] == {"shards": 1, "records": 20}
+
+
 def test_stray_shards_without_manifest_are_refused(tmp_path, capsys):
     (tmp_path / "out").mkdir()
     (tmp_path / "out" / "part-00000.jsonl").write_text("{}\n")
@@ -221,6 +259,19 @@ def test_parquet_shards(tmp_path):
         (["--output-dir", "D", "--shard-size", "5", "--rejects", "r.jsonl"], "rejects are written per shard"),
         (["--output-dir", "D", "--shard-size", "5", "--report-html", "r.html"], "dedupe report DIR/part-"),
         (["--output-dir", "D", "--shard-size", "5", "--index", "redis://h:1/0"], "roll back"),
+        (
+            [
+                "--output-dir",
+                "D",
+                "--shard-size",
+                "5",
+                "--drop-duplicate-documents",
+                "--duplicates",
+                "d.jsonl",
+            ],
+            "written per shard",
+        ),
+        (["--output-dir", "D", "--format", "txt", "--drop-duplicate-documents"], "--duplicates FILE"),
         (["--restart", "-o", "x.jsonl"], "--restart is for a resumable run"),
         (["--output-dir", "D", "-o", "x.jsonl", "--format", "txt"], "not both"),
     ],

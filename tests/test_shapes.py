@@ -14,7 +14,6 @@ from hypothesis import strategies as st
 from dedupe.shapes import (
     FEATURE_END,
     FULL_STOP_END,
-    HEADING_END,
     LABEL_PUNCT_END,
     SENTENCE_END,
     TIGHT_SENTENCE_END,
@@ -35,7 +34,6 @@ _BEFORE = {
     TITLE_FULL_STOP_END: lambda t: regex.search(r"[.…]\s*$", t.rstrip("\"”’'»)")) is not None,
     LABEL_PUNCT_END: lambda t: regex.search(r"[.!?…:;\"”»)]\s*$", t) is not None,
     FEATURE_END: lambda t: regex.search(r"[.!?\"”“»]\s*$", t) is not None,
-    HEADING_END: lambda t: regex.search(r"[.!?…]\W*$", t) is not None,
 }
 
 _TAILS = st.text(alphabet=".!?…:;\"'”’“»)] ]\t\nab1-|", max_size=6)
@@ -58,7 +56,6 @@ def test_what_the_variants_are_for():
     )
     assert is_sentence_end("World Media:", LABEL_PUNCT_END) and not is_sentence_end("World Media:")
     assert is_sentence_end('He said "no"', FEATURE_END) and not is_sentence_end('He said "no"')
-    assert is_sentence_end("The end. --", HEADING_END) and not is_sentence_end("The end --", HEADING_END)
 
 
 def test_words_headlines_labels_prose():

@@ -35,38 +35,9 @@ def _doc(*paras):
     return "\n\n".join(paras)
 
 
-def _dup_decision(cfg: DuplicateConfig, *after: str):
-    """The decision on EDITED, followed by ``after`` (by default an exact copy of the first filler:
-    EDITED is then part of a copied passage)."""
-    paras = (ORIGINAL, *FILLER, EDITED, *(after or FILLER[:1]))
-    res = dedupe.clean(_doc(*paras), config=Config(stages=("duplicates",), duplicates=cfg))
+def _dup_decision(cfg: DuplicateConfig):
+    res = dedupe.clean(_doc(ORIGINAL, *FILLER, EDITED), config=Config(stages=("duplicates",), duplicates=cfg))
     return res.decisions[3]
-
-
-def test_duplicate_near_copy_alone_boundary():
-    # Alone (the next paragraph is new), the edited copy is a parallel sentence unless it keeps at
-    # least alone_containment of its bigrams in the original.
-    new = "The mayor thanked the harbour staff and promised a public meeting in the spring."
-    d = _dup_decision(DuplicateConfig(containment=0.0), new)
-    assert d.kept
-    measured = _dup_decision(DuplicateConfig()).evidence["similarity"]
-    assert 0.5 < measured < DuplicateConfig().alone_containment
-    assert not _dup_decision(DuplicateConfig(alone_containment=measured), new).kept
-    assert _dup_decision(DuplicateConfig(alone_containment=min(1.0, measured + 0.001)), new).kept
-
-
-def test_duplicate_fused_copy_alone_is_kept():
-    # Two lines of one template and a third whose bigrams the two cover together: a list, not a copy.
-    rows = [
-        "Laptop Air, 13-inch, Chip, 10-core CPU, 10-core GPU, Silver colour, memory 16GB, storage 1TB",
-        "Laptop Air, 15-inch, Chip, 10-core CPU, 8-core GPU, Midnight colour, memory 16GB, storage 1TB",
-        "Laptop Air, 13-inch, Chip, 10-core CPU, 8-core GPU, Midnight colour, memory 16GB, storage 1TB",
-    ]
-    res = dedupe.clean(_doc(*rows, *FILLER), config=Config(stages=("duplicates",)))
-    assert all(d.kept for d in res.decisions)
-    # The same line inside a copied passage (an exact copy follows) goes.
-    res = dedupe.clean(_doc(*FILLER, *rows, FILLER[0]), config=Config(stages=("duplicates",)))
-    assert not res.decisions[4].kept and res.decisions[4].evidence["match"] == "merged"
 
 
 def test_duplicate_containment_boundary():
@@ -93,30 +64,10 @@ def test_duplicate_min_words_near_boundary():
 
 def test_duplicate_min_words_exact_boundary():
     line = "Read the full report"
-    text = _doc("A title for this test", *FILLER, line, line)  # the copy right under its original
+    text = _doc("A title for this test", line, *FILLER, line)
     for n, kept in ((4, False), (5, True)):
         cfg = Config(stages=("duplicates",), duplicates=DuplicateConfig(min_words_exact=n))
         assert dedupe.clean(text, config=cfg).decisions[4].kept is kept
-
-
-def test_short_exact_copy_alone_is_a_label_boundary():
-    # A line repeated by the page's template (the same question before each answer) stays below
-    # LABEL_MAX_WORDS words; from there on, a repeat far from its original is a copy.
-    from dedupe.stages.duplicates import LABEL_MAX_WORDS
-
-    cfg = Config(stages=("duplicates",))
-    for n, kept in ((LABEL_MAX_WORDS - 1, True), (LABEL_MAX_WORDS, False)):
-        line = " ".join(["question"] * (n - 1) + ["again?"])
-        text = _doc("A title for this test", line, FILLER[0], line, FILLER[1])
-        assert dedupe.clean(text, config=cfg).decisions[3].kept is kept, n
-
-
-def test_short_copies_in_a_copied_passage_go():
-    # Two short lines copied together, in their order, are a copied passage, not labels.
-    a, b = "Tickets cost ten pounds.", "Doors open at seven."
-    text = _doc("A title for this test", a, b, *FILLER, a, b)
-    decisions = dedupe.clean(text, config=Config(stages=("duplicates",))).decisions
-    assert not decisions[5].kept and not decisions[6].kept
 
 
 def _corpus_second(cfg: CorpusConfig, first: str, second: str):
@@ -128,26 +79,35 @@ def _corpus_second(cfg: CorpusConfig, first: str, second: str):
 LIGHT_EDIT = ORIGINAL.replace("old railway station", "old railway depot")
 
 
-def test_corpus_jaccard_boundary():
+def test_corpus_containment_boundary():
     d = _corpus_second(CorpusConfig(), ORIGINAL, LIGHT_EDIT)
     assert not d.kept and d.evidence["match"] == "paragraph"
     measured = d.evidence["similarity"]
-    assert CorpusConfig().jaccard <= measured < 1.0
-    assert not _corpus_second(CorpusConfig(jaccard=measured), ORIGINAL, LIGHT_EDIT).kept
-    assert _corpus_second(CorpusConfig(jaccard=measured + 0.001), ORIGINAL, LIGHT_EDIT).kept
+    assert CorpusConfig().containment <= measured < 1.0
+    assert not _corpus_second(CorpusConfig(containment=measured), ORIGINAL, LIGHT_EDIT).kept
+    assert _corpus_second(CorpusConfig(containment=measured + 0.001), ORIGINAL, LIGHT_EDIT).kept
 
 
-def test_corpus_containment_boundary():
-    # A truncated copy: the first sentence of a two-sentence paragraph, plus a new sentence.
+def test_corpus_coverage_boundary():
+    # A truncated copy: the first sentence of a two-sentence paragraph, then a new sentence. Less
+    # than 0.9 of it is found in the earlier paragraph, so it must also cover enough of that one.
     first = ORIGINAL + " " + FILLER[0]
     second = ORIGINAL + " Officials declined to comment on the decision."
-    # jaccard=1.0 keeps the whole-paragraph rule out of the way.
-    d = _corpus_second(CorpusConfig(jaccard=1.0, containment=0.5), first, second)
-    assert not d.kept and d.evidence["match"] == "sentences"
-    measured = d.evidence["similarity"]
-    assert 0.5 < measured < 1.0
-    assert not _corpus_second(CorpusConfig(jaccard=1.0, containment=measured), first, second).kept
-    assert _corpus_second(CorpusConfig(jaccard=1.0, containment=measured + 0.001), first, second).kept
+    d = _corpus_second(CorpusConfig(), first, second)
+    assert not d.kept and d.evidence["match"] == "paragraph"
+    measured = d.evidence["coverage"]
+    assert 0.5 < measured < d.evidence["similarity"] < 0.9
+    assert not _corpus_second(CorpusConfig(coverage=measured), first, second).kept
+    assert _corpus_second(CorpusConfig(coverage=measured + 0.001), first, second).kept
+
+
+def test_corpus_excerpt_of_12_words_is_a_copy_however_little_it_covers():
+    """A sentence of 12+ units found whole in a longer earlier paragraph is a copy of an excerpt of
+    it (a syndicated story cut short); a shorter line must be all of what it is found in."""
+    long = ORIGINAL + " " + FILLER[0] + " " + FILLER[1]
+    assert not _corpus_second(CorpusConfig(), long, ORIGINAL).kept
+    n = len(ORIGINAL.split())
+    assert _corpus_second(CorpusConfig(min_words_edited=n + 1), long, ORIGINAL).kept
 
 
 def test_corpus_min_words_boundary():
@@ -155,6 +115,31 @@ def test_corpus_min_words_boundary():
     n = len(line.split())
     assert not _corpus_second(CorpusConfig(min_words=n), line, line).kept
     assert _corpus_second(CorpusConfig(min_words=n + 1), line, line).kept
+
+
+def test_corpus_min_words_edited_boundary():
+    """From corpus.min_words_edited units a paragraph may be an edited copy; below, only a copy
+    found whole (a short line edited is too often another line of the same template)."""
+    n = len(LIGHT_EDIT.split())
+    assert not _corpus_second(CorpusConfig(min_words_edited=n), ORIGINAL, LIGHT_EDIT).kept
+    assert _corpus_second(CorpusConfig(min_words_edited=n + 1), ORIGINAL, LIGHT_EDIT).kept
+    assert not _corpus_second(CorpusConfig(min_words_edited=n + 1), ORIGINAL, ORIGINAL).kept
+
+
+def _document_verdict(cfg: CorpusConfig, first: str, second: str):
+    cleaner = dedupe.Cleaner(Config(stages=("corpus",), corpus=cfg))
+    return list(cleaner.clean_many([first, second]))[1].notes.get("duplicate_of")
+
+
+def test_corpus_document_jaccard_boundary():
+    first = _doc(ORIGINAL, *FILLER)
+    second = _doc(LIGHT_EDIT, *FILLER)
+    verdict = _document_verdict(CorpusConfig(), first, second)
+    assert verdict is not None and verdict["id"] == "0"
+    measured = verdict["similarity"]
+    assert CorpusConfig().document_jaccard <= measured < 1.0
+    assert _document_verdict(CorpusConfig(document_jaccard=measured), first, second) is not None
+    assert _document_verdict(CorpusConfig(document_jaccard=measured + 0.001), first, second) is None
 
 
 def test_offtopic_score_boundary(seed_texts):
@@ -196,7 +181,10 @@ def test_quality_threshold_boundary():
     [
         (DuplicateConfig, "containment", 1.5),
         (DuplicateConfig, "ngram", 0),
-        (CorpusConfig, "jaccard", -0.1),
+        (CorpusConfig, "containment", -0.1),
+        (CorpusConfig, "document_jaccard", 1.5),
+        (DuplicateConfig, "structure_repeats", 2),
+        (DuplicateConfig, "min_run", 1),
         (CorpusConfig, "min_words", "5"),
         (OfftopicConfig, "score", 0),
         (BoilerplateConfig, "max_label_words", 11),
@@ -254,8 +242,7 @@ def test_numbered_item_boundary(monkeypatch):
     for length, removed in ((n - 1, False), (n, True)):
         a, b = pair(length)
         assert len(b.split()) == length
-        # b inside a copied passage (an exact copy follows): only the numbers can keep it.
-        res = dedupe.clean(_doc(a, *FILLER, b, FILLER[0]), config=cfg)
+        res = dedupe.clean(_doc(a, *FILLER, b), config=cfg)
         assert (not res.decisions[3].kept) is removed, (length, res.decisions[3])
 
 

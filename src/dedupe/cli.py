@@ -4,9 +4,11 @@ Commands: ``dedupe clean`` (clean documents), ``dedupe report`` (an HTML report 
 file), ``dedupe explain`` (one document, each block kept or removed and why, on the terminal) and
 ``dedupe config`` (the settings, as a TOML file with the reason for each default).
 
-Accounting: every input record is either written (possibly with empty text and the reason) or
-rejected (rejects file, with source, line, reason and raw record), so ``read == written +
-rejected`` when a run completes; the summary line on stderr and ``--stats FILE`` say so.
+Accounting: every input record is either written (possibly with empty text and the reason),
+rejected (rejects file, with source, line, reason and raw record) or, with
+``--drop-duplicate-documents``, dropped as a near copy of an earlier document (duplicates file), so
+``read == written + rejected + dropped`` when a run completes; the summary line on stderr and
+``--stats FILE`` say so.
 
 A run is all or nothing: the output, report and rejects files are written to temporary files
 beside their final names and renamed at the end of a successful run; an interrupted or failed
@@ -97,8 +99,9 @@ exit codes:
   130  interrupted (SIGINT); 143 terminated (SIGTERM): summary printed, previous outputs kept
   141  the reader of stdout went away
 
-every record read is either written or rejected: read = written + rejected (summary on stderr,
---stats FILE as JSON). Outputs appear complete at the end of a successful run, or not at all.
+every record read is written, rejected or (--drop-duplicate-documents) dropped: read = written +
+rejected + dropped (summary on stderr, --stats FILE as JSON). Outputs appear complete at the end of
+a successful run, or not at all.
 
 examples:
   dedupe clean seeds/*.txt                       clean each file on its own, JSON lines to stdout
@@ -189,6 +192,19 @@ def build_parser() -> argparse.ArgumentParser:
         help="persistent corpus index (SQLite file, or redis://host:port/db); implies --corpus",
     )
     c.add_argument(
+        "--drop-duplicate-documents",
+        action="store_true",
+        help="a document that is a near copy of an earlier one (word 5-gram Jaccard >= 0.8) goes to the "
+        'duplicates file instead of the output (without it, it is written with "duplicate_of"); '
+        "implies --corpus",
+    )
+    c.add_argument(
+        "--duplicates",
+        metavar="FILE",
+        help="JSON lines of the dropped documents (default: OUTPUT.duplicates.jsonl beside -o FILE; "
+        "with --shard-size, DIR/part-NNNNN.duplicates.jsonl per shard)",
+    )
+    c.add_argument(
         "--report",
         metavar="FILE",
         help="write a plain-text account of every decision (one section per document)",
@@ -217,7 +233,7 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument(
         "--stats",
         metavar="FILE",
-        help="write the run's counts as JSON: read, written, rejected, rejected_by_reason, "
+        help="write the run's counts as JSON: read, written, rejected, dropped, rejected_by_reason, "
         "removed_by_reason, errors_by_reason, seconds, config (also on failure or interrupt)",
     )
     c.add_argument(
@@ -383,8 +399,8 @@ def _add_settings_args(p: argparse.ArgumentParser) -> None:
         type=_rate,
         default=None,
         metavar="X",
-        help="corpus mode: estimated Jaccard at or above which a paragraph copies an earlier "
-        "document's (corpus.jaccard; default 0.7)",
+        help="corpus mode: a paragraph whose word bigrams are at least this share contained in an "
+        "earlier document's paragraph is a copy (corpus.containment; default 0.5)",
     )
 
 
@@ -452,7 +468,11 @@ def args_to_config(args: argparse.Namespace) -> Config:
     if getattr(args, "duplicate_threshold", None) is not None:
         config = replace(config, duplicates=replace(config.duplicates, containment=args.duplicate_threshold))
     if getattr(args, "corpus_threshold", None) is not None:
-        config = replace(config, corpus=replace(config.corpus, jaccard=args.corpus_threshold))
+        config = replace(config, corpus=replace(config.corpus, containment=args.corpus_threshold))
+    if getattr(args, "drop_duplicate_documents", False):
+        config = replace(config, corpus=replace(config.corpus, drop_duplicate_documents=True))
+    elif config.corpus.drop_duplicate_documents and hasattr(args, "drop_duplicate_documents"):
+        args.drop_duplicate_documents = True  # set in the --config file: the flag's outputs too
     return config
 
 
@@ -516,6 +536,7 @@ def _main_clean(args: argparse.Namespace) -> int:
                 args.report_html,
                 _rejects_path(args),
                 args.stats,
+                args.duplicates,
             ],
             [args.output_dir],
         )
@@ -555,8 +576,10 @@ def _check_usage(args: argparse.Namespace) -> None:
         raise _Usage("--shard-size needs --output-dir DIR (the folder of the shards and their manifest)")
     if args.restart and not args.shard_size:
         raise _Usage("--restart is for a resumable run (--output-dir DIR --shard-size N)")
-    if args.index:
+    if args.index or args.drop_duplicate_documents:
         args.corpus = True
+    if args.duplicates and not args.drop_duplicate_documents:
+        raise _Usage("--duplicates FILE is for --drop-duplicate-documents")
     if args.shard_size:
         if "-" in args.inputs:
             raise _Usage(
@@ -572,6 +595,11 @@ def _check_usage(args: argparse.Namespace) -> None:
                     f"{flag} does not go with --shard-size: rejects are written per shard "
                     "(DIR/part-NNNNN.rejects.jsonl); for a report, run: dedupe report DIR/part-*.jsonl"
                 )
+        if args.duplicates:
+            raise _Usage(
+                "--duplicates does not go with --shard-size: the dropped documents are written per shard "
+                "(DIR/part-NNNNN.duplicates.jsonl)"
+            )
         if args.index and "://" in args.index:
             raise _Usage("a resumable run needs an index that can roll back (a SQLite file), not redis")
         args.format = args.output_format or "jsonl"
@@ -589,6 +617,13 @@ def _check_usage(args: argparse.Namespace) -> None:
             formats.require_pyarrow("Parquet output")
         except ConfigError as e:
             raise _Usage(str(e)) from None
+    if args.drop_duplicate_documents and not args.duplicates and not args.shard_size:
+        if args.output == "-" or args.output_dir:
+            raise _Usage(
+                "--drop-duplicate-documents needs --duplicates FILE (or -o FILE to write it beside, or "
+                "--output-dir DIR --shard-size N to write it per shard)"
+            )
+        args.duplicates = _beside(args.output, ".duplicates.jsonl")
 
 
 def _setup_logging(verbose: int, quiet: bool) -> None:
@@ -732,7 +767,7 @@ class _Run:
         self.config = config
         self.workers = workers
         self.started = time.monotonic()
-        self.read = self.written = 0
+        self.read = self.written = self.dropped = 0
         self.removed: Counter[str] = Counter()
         self.rejected: Counter[str] = Counter()
         self.errors: Counter[str] = Counter()
@@ -781,8 +816,9 @@ class _Run:
             "read": self.read,
             "written": self.written,
             "rejected": rejected,
+            "dropped": self.dropped,
             # Records read ahead (in flight in the workers) when the run was stopped.
-            "unfinished": self.read - self.written - rejected,
+            "unfinished": self.read - self.written - rejected - self.dropped,
             "rejected_by_reason": dict(sorted(self.rejected.items())),
             "removed_by_reason": dict(sorted(self.removed.items())),
             "errors_by_reason": dict(sorted(self.errors.items())),
@@ -802,6 +838,7 @@ class _Run:
         """Count what earlier runs of a resumable command finished (their shards' counts)."""
         self.read += done["read"]
         self.written += done["written"]
+        self.dropped += done["dropped"]
         self.rejected.update(done["rejected_by_reason"])
         self.removed.update(done["removed_by_reason"])
         self.errors.update(done["errors_by_reason"])
@@ -846,7 +883,7 @@ def _run_clean(args: argparse.Namespace, config: Config) -> int:
     workers = args.workers or default_workers()
     run = _Run(args, config, workers)
     timeout = args.doc_timeout or None
-    for path in (args.output, args.report, args.report_html, run.rejects_path, args.stats):
+    for path in (args.output, args.report, args.report_html, run.rejects_path, args.stats, args.duplicates):
         if path:
             remove_stale_temps(path)
     if args.output_dir and os.path.isdir(args.output_dir):
@@ -906,6 +943,7 @@ def _run_clean(args: argparse.Namespace, config: Config) -> int:
     )
     out: formats.RecordWriter | None = None
     report: AtomicWriter | None = None
+    dropped: AtomicWriter | None = None
     html_report: HtmlReport | None = None
     status = EXIT_OK
     previous_term = _install_sigterm()
@@ -916,6 +954,7 @@ def _run_clean(args: argparse.Namespace, config: Config) -> int:
         elif sharded is None:
             out = formats.open_writer(args.output, args.format, passthrough)
         report = AtomicWriter(args.report) if args.report else None
+        dropped = AtomicWriter(args.duplicates) if args.duplicates else None
         if args.report_html:
             html_report = HtmlReport(args.report_html, title="dedupe report: " + ", ".join(args.inputs))
         used: set[str] = set()
@@ -924,8 +963,16 @@ def _run_clean(args: argparse.Namespace, config: Config) -> int:
                 res = cleaner.complete(partial, state)
                 run.seconds.update(partial.seconds)
                 warnings = _merged(rec.warnings, res.notes.get("warnings", ()))
-                run.account(res, rec, warnings)
                 record = _record(res, rec, config, warnings)
+                if res.notes.get("dropped"):
+                    # A near copy of an earlier document: to the duplicates file, not the output.
+                    if sharded is not None:
+                        sharded.drop(pos, record)
+                    elif dropped is not None:
+                        dropped.write(json.dumps(formats.jsonable(record), ensure_ascii=False) + "\n")
+                    run.dropped += 1
+                    continue
+                run.account(res, rec, warnings)
                 if sharded is not None:
                     sharded.write(pos, record)
                 elif out is not None:
@@ -970,7 +1017,7 @@ def _run_clean(args: argparse.Namespace, config: Config) -> int:
             (phase.close if status == EXIT_OK else phase.terminate)()
             if sharded is not None and status != EXIT_OK:
                 sharded.abort()
-            status = _finalise(run, status, out, report, html_report)
+            status = _finalise(run, status, out, report, html_report, dropped)
             # The index is committed after the output and only with it: if the run failed, what
             # it indexed is rolled back, or a re-run would drop those paragraphs as "already seen"
             # although their documents were never written. (Killed between the two renames, a
@@ -1080,6 +1127,7 @@ def _finalise(
     out: formats.RecordWriter | None,
     report: AtomicWriter | None,
     html_report: HtmlReport | None = None,
+    dropped: AtomicWriter | None = None,
 ) -> int:
     """Commit every output of a successful run, or abort them all; write --stats either way.
 
@@ -1087,7 +1135,7 @@ def _finalise(
     says what went wrong."""
     ok = status == EXIT_OK
     keep_rejects = ok or run.failure is not None
-    writers: list[Any] = [w for w in (out, report, html_report, run.rejects) if w is not None]
+    writers: list[Any] = [w for w in (out, report, html_report, dropped, run.rejects) if w is not None]
     for w in writers:
         try:
             if isinstance(w, RejectSink):
@@ -1144,6 +1192,8 @@ def _record(res: CleanResult, rec: Record, config: Config, warnings: list[str]) 
         out["warnings"] = warnings
     if res.notes.get("error"):
         out["error"] = res.notes["error"]
+    if res.notes.get("duplicate_of"):  # a near copy of an earlier document: {"id", "similarity", ...}
+        out["duplicate_of"] = res.notes["duplicate_of"]
     # (not .get(..., config.fingerprint()): that would hash the configuration for every record)
     out["config"] = res.notes["config"] if "config" in res.notes else config.fingerprint()
     return out
@@ -1156,6 +1206,7 @@ def _print_summary(run: _Run, status: int, stream: TextIO | None = None) -> None
     line = (
         f"dedupe: {s['status']}: read {s['read']}, written {s['written']}, rejected {s['rejected']}"
         + (f" ({by})" if by else "")
+        + f", dropped {s['dropped']}"
         + (f", unfinished {s['unfinished']}" if s["unfinished"] else "")
         + f"; blocks removed: {removed}"
     )

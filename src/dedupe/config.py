@@ -40,41 +40,77 @@ DUP_NGRAM = 2
 #: A block whose bigrams are at least this much contained in earlier blocks is a copy. Seeds: true
 #: copies >= 0.68 (edited) and 0.94 (two paragraphs fused); genuine paragraphs <= 0.32.
 DUP_CONTAINMENT = 0.5
+#: A near copy also holds at least this share of its source's bigrams: a line that is a part of a
+#: longer earlier block is an excerpt or a summary of it (a pull quote, a summary bullet, a table of
+#: contents entry), not a copy. Edited copies in benchmarks/duplicates.py (tune): >= 0.58 (a clause
+#: replaced in a 12-word paragraph); the seeds' condensed copy (two clauses dropped) holds 0.47.
+#: Genuine gold lines matched as near copies before this rule: 37% below 0.45.
+DUP_COVERAGE = 0.45
 #: LSH candidate threshold (Jaccard). Low on purpose: candidates are verified exactly, so the LSH
 #: only has to not miss an edited copy (bigram Jaccard 0.35 in the seeds).
 DUP_LSH_THRESHOLD = 0.2
 #: Shorter blocks are compared exactly (normalised text equal) and never by near-duplicate rules:
-#: with a handful of bigrams one changed word moves the containment by 20% or more.
-DUP_MIN_WORDS_NEAR = 8
-#: A near copy must share at least this many bigrams with its sources, whatever the containment:
-#: short templated lines ("The council discussed the X at length on Monday evening, residents
-#: said.") share 8 of 11 bigrams and are different items, while the seeds' shortest edited copy
-#: shares 15.
-DUP_MIN_SHARED = 10
-#: A near copy that stands alone (no exact copy in the run of copies around it) must have at least
-#: this share of its bigrams in one earlier block. A copied passage is a run (the seeds' file 002
-#: repeats eight paragraphs, one edited at 0.60 and one fused at 0.94, between exact copies); a
-#: lone near copy is mostly a parallel or templated line: on the tune part of wcxb
-#: (out/dupprobe.py, near and fused matches only), gold texts lost 505 lines to near copies at
-#: containment >= 0.5 and 107 at >= 0.9, trafilatura's text lost 503 keep-labelled lines against
-#: 224 noise lines at >= 0.5, 177 against 84 at >= 0.9. Fused (several sources) lone copies never go:
-#: the union of two siblings of a template covers a third ("13-inch, 512GB" + "15-inch, 1TB").
-DUP_ALONE_CONTAINMENT = 0.9
+#: with a handful of bigrams one changed word moves the containment by 10% or more, and short lines
+#: that differ in a few words are mostly items of a template ("What is the best live TV streaming
+#: service?" / "What is the best cheap live TV streaming service?"). Gold articles of
+#: benchmarks/duplicates.py (tune): 75 of the 186 genuine lines matched as near copies had 8-12
+#: units; 11 still catches a word dropped from a 12-word paragraph (12: drop recall 0.961 -> 11:
+#: 0.996, genuine lines lost 0.16% both).
+DUP_MIN_WORDS_NEAR = 11
+#: A near copy must share at least this many bigrams with its sources, whatever the containment (a
+#: floor for the shortest blocks; templated lines that differ in a word or a name are told apart by
+#: the template rules of dedupe.stages.duplicates, not by this count). 10 -> 6 with issue 17: a
+#: typo in a 12-word paragraph leaves 9 of 11 bigrams.
+DUP_MIN_SHARED = 6
 #: Exact repeats shorter than this are left alone: "Yes", "Reply", table cells repeat legitimately.
 DUP_MIN_WORDS_EXACT = 3
+#: A run of at least this many consecutive blocks that recurs exactly once is a pasted copy, whatever
+#: its lines (short product names, headings, Japanese lines): one line recurring once is too little
+#: to tell a paste from a heading used twice, two lines in the same order are not.
+DUP_MIN_RUN = 2
+#: A line recurring this many times or more is page structure (the same question before each
+#: interview answer, the label of every recipe card) and stays. The development gold articles hold
+#: 2,634 lines recurring 3+ times (labels, "Read our full review.") against 600 recurring twice.
+DUP_STRUCTURE_REPEATS = 3
+#: An edited copy may miss its source's bigrams in one place per this many bigrams (at least one):
+#: the seeds' edited copy misses 3 places in 25 bigrams; parallel sentences ("The northern route is
+#: 45 km long ..." / "The southern route is 52 km long ...") miss 4 places in 16.
+DUP_GAP_BIGRAMS = 8
+#: An edited copy brings words its source does not have (inserted, or replacing others other than as
+#: a typo) in one place per this many units at most (at least one): a clause replaced or a word
+#: added is one place; two parallel sentences of 15-30 words ("Rosetta Stone offers courses in ..."
+#: / "Memrise offers courses in ...") differ in two or more.
+DUP_EDIT_WORDS = 30
 
 # -- duplicates across documents (corpus mode) -----------------------------------------------------
-#: Word 5-grams, the usual choice for near-duplicate documents (Broder 1997; datatrove).
-CORPUS_NGRAM = 5
-#: Estimated Jaccard at or above which a paragraph is a copy of an earlier document's paragraph.
-CORPUS_JACCARD = 0.7
-#: Share of a paragraph's words found in earlier documents' sentences for it to count as a
-#: (possibly truncated) copy. Seeds: truncated copy 1.0; a genuine lede that paraphrases a wire
-#: caption elsewhere reaches 0.68 (3-gram containment).
-CORPUS_CONTAINMENT = 0.85
+#: Word 3-grams (character 3-grams in scripts written without spaces) for retrieving earlier
+#: paragraphs: an edit of a 12-word paragraph leaves its copy a 3-gram Jaccard of 0.46-0.66 with
+#: it, but a 5-gram Jaccard of 0.34-0.46 (benchmarks/duplicates.py, tune, means per edit kind).
+CORPUS_NGRAM = 3
+#: LSH bands and rows over 2 * 20 = 40 permutations: P(candidate | J) = 1 - (1 - J**2) ** 20 is
+#: 0.85 at J = 0.3, 0.97 at 0.4 and 0.049 at 0.05 (see dedupe.corpus_index for the arithmetic).
+CORPUS_BANDS = 20
+CORPUS_ROWS = 2
+#: A paragraph of 12+ units is a copy of an earlier one when at least this share of its word
+#: bigrams occur in it (and they are missing in few places, as within a document): one clause of a
+#: 12-word paragraph replaced leaves 0.55-0.64; two paragraphs on one subject written apart share
+#: less, scattered over many places.
+CORPUS_CONTAINMENT = 0.5
+#: A paragraph found whole in a longer earlier one is a copy of it only if it holds at least this
+#: share of it (see duplicates.coverage): a sentence quoted from an earlier article is an excerpt.
+CORPUS_COVERAGE = 0.5
 #: Paragraphs shorter than this are not matched across documents (a short sentence such as "No
 #: other details were immediately available." recurs in unrelated articles).
 CORPUS_MIN_WORDS = 6
+#: From this many units a paragraph may be an edited copy; a shorter one must be found whole (the
+#: issue's edited copies are of 12+ words; below, one edit is a tenth of the text).
+CORPUS_MIN_WORDS_EDITED = 12
+#: An edited copy may miss the earlier paragraph's bigrams in one place per this many bigrams.
+CORPUS_GAP_BIGRAMS = 8
+#: A document whose word 5-grams have at least this Jaccard similarity with an earlier document's
+#: is a near copy of it (datatrove's and NeMo Curator's document deduplication use 5-grams and 0.8).
+CORPUS_DOCUMENT_JACCARD = 0.8
+CORPUS_DOCUMENT_NGRAM = 5
 
 # -- off-topic insertions ----------------------------------------------------------------------------
 #: Below this cosine similarity to the rest of the document a block counts as incoherent.
@@ -178,15 +214,22 @@ class DuplicateConfig:
     min_words_near: int = DUP_MIN_WORDS_NEAR
     min_words_exact: int = DUP_MIN_WORDS_EXACT
     min_shared: int = DUP_MIN_SHARED
-    #: See :data:`DUP_ALONE_CONTAINMENT`.
-    alone_containment: float = DUP_ALONE_CONTAINMENT
     num_perm: int = 128
+    coverage: float = DUP_COVERAGE
+    min_run: int = DUP_MIN_RUN
+    structure_repeats: int = DUP_STRUCTURE_REPEATS
+    gap_bigrams: int = DUP_GAP_BIGRAMS
+    edit_words: int = DUP_EDIT_WORDS
 
     def __post_init__(self) -> None:
         _check_int("duplicates.ngram", self.ngram, 1, 10)
+        _check_unit("duplicates.coverage", self.coverage)
+        _check_int("duplicates.min_run", self.min_run, 2)
+        _check_int("duplicates.structure_repeats", self.structure_repeats, 3)
+        _check_int("duplicates.gap_bigrams", self.gap_bigrams, 1)
+        _check_int("duplicates.edit_words", self.edit_words, 1)
         _check_unit("duplicates.containment", self.containment)
         _check_unit("duplicates.lsh_threshold", self.lsh_threshold)
-        _check_unit("duplicates.alone_containment", self.alone_containment)
         _check_int("duplicates.min_words_near", self.min_words_near, 1)
         _check_int("duplicates.min_words_exact", self.min_words_exact, 1)
         _check_int("duplicates.min_shared", self.min_shared, 1)
@@ -195,24 +238,42 @@ class DuplicateConfig:
 
 @dataclass(frozen=True, kw_only=True)
 class CorpusConfig:
-    """Paragraphs that recur across documents; the first copy in input order survives."""
+    """Paragraphs and documents that recur across documents; the first copy in input order survives."""
 
     enabled: bool = True
     ngram: int = CORPUS_NGRAM
-    jaccard: float = CORPUS_JACCARD
+    bands: int = CORPUS_BANDS
+    rows: int = CORPUS_ROWS
     containment: float = CORPUS_CONTAINMENT
+    coverage: float = CORPUS_COVERAGE
     min_words: int = CORPUS_MIN_WORDS
-    num_perm: int = 128
+    min_words_edited: int = CORPUS_MIN_WORDS_EDITED
+    gap_bigrams: int = CORPUS_GAP_BIGRAMS
+    document_jaccard: float = CORPUS_DOCUMENT_JACCARD
+    document_ngram: int = CORPUS_DOCUMENT_NGRAM
+    #: A document that is a near copy of an earlier one is left out of the output (the CLI writes it
+    #: to the duplicates file) and nothing of it is remembered; otherwise it is written, flagged.
+    drop_duplicate_documents: bool = False
     seed: int = 1
     #: Persistent index (``seen.db`` for SQLite, ``redis://host:port/db``); None keeps it in memory.
     index: str | None = None
 
     def __post_init__(self) -> None:
         _check_int("corpus.ngram", self.ngram, 1, 10)
-        _check_unit("corpus.jaccard", self.jaccard)
+        _check_int("corpus.bands", self.bands, 2, 512)
+        _check_int("corpus.rows", self.rows, 1, 64)
         _check_unit("corpus.containment", self.containment)
+        _check_unit("corpus.coverage", self.coverage)
         _check_int("corpus.min_words", self.min_words, 1)
-        _check_int("corpus.num_perm", self.num_perm, 16, 1024)
+        _check_int("corpus.min_words_edited", self.min_words_edited, 1)
+        _check_int("corpus.gap_bigrams", self.gap_bigrams, 1)
+        _check_unit("corpus.document_jaccard", self.document_jaccard)
+        _check_int("corpus.document_ngram", self.document_ngram, 1, 10)
+
+    @property
+    def num_perm(self) -> int:
+        """Signature length: every permutation falls in a band."""
+        return self.bands * self.rows
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -10,12 +10,17 @@ Every entry also keeps a 4-bit b-bit MinHash sketch (Li & König, "b-Bit Minwise
 WWW 2010): the low 4 bits of each signature value, 64 bytes at ``num_perm=128``. Two sketches
 agree in a position with probability ``J + (1 - J) / 16``, which :class:`Match` turns back
 into an estimated Jaccard similarity so callers can filter candidates without the full
-signatures.
+signatures. An entry may carry a *payload* too: a few bytes the caller verifies a candidate
+against (the corpus stage keeps the 16-bit hashes of a paragraph's word bigrams there, see
+:mod:`dedupe.corpus_index`); :class:`Match` returns it with the candidate. And an entry may have
+*anchors*: 64-bit keys of exact pieces of it (the corpus stage anchors a paragraph by its
+sentences), found by a query that has the same anchor, like a band.
 
 Back-ends:
 
 * :class:`MemoryIndex`: numpy arrays only (no Python object per band or entry): about
-  ``8 * bands + 64 + 12`` bytes per entry at ``num_perm=128`` (188 bytes at threshold 0.8).
+  ``8 * bands + num_perm / 2 + 10`` bytes per entry, plus its payload and 4 bytes for the
+  payload's offset (188 bytes at threshold 0.8 and ``num_perm=128`` without payload).
 * :class:`SQLiteIndex`: a standard-library SQLite file in WAL mode; reopenable and appendable,
   durable at each :meth:`~SQLiteIndex.flush`, never corrupted by a killed process, and it
   refuses files it did not write (:class:`~dedupe.errors.IndexFormatError`). It stores only
@@ -50,6 +55,7 @@ __all__ = [
     "MemoryIndex",
     "RedisIndex",
     "SQLiteIndex",
+    "anchor_keys",
     "band_keys",
     "open_index",
     "sketch",
@@ -59,8 +65,9 @@ __all__ = [
 _U64 = np.uint64
 #: Bits kept per signature value in the per-entry sketch.
 SKETCH_BITS: Final = 4
-#: Version of the on-disk/Redis layout; bump when band keys or sketches change.
-FORMAT_VERSION: Final = 1
+#: Version of the on-disk/Redis layout; bump when band keys, sketches or entries change. Version 2:
+#: entries carry a payload (a BLOB column in SQLite, a length and the bytes in Redis).
+FORMAT_VERSION: Final = 2
 #: SQLite ``PRAGMA application_id`` of dedupe index files ("ddup").
 APPLICATION_ID: Final = 0x64647570
 _FORMAT_NAME: Final = "dedupe-lsh"
@@ -83,17 +90,19 @@ class Match:
         part: Part of the block (0 = whole block; callers may index sentences as 1..k).
         similarity: Jaccard similarity with the query estimated from the stored 4-bit sketch,
             or None if the back-end has no sketch for the entry.
+        payload: The bytes stored with the entry (empty if none were given).
     """
 
     doc_id: str
     block: int
     part: int
     similarity: float | None
+    payload: bytes = b""
 
 
 @runtime_checkable
 class LSHIndex(Protocol):
-    """What every index offers. Entries are returned in insertion order."""
+    """What every index offers, and all that callers use. Entries are returned in insertion order."""
 
     threshold: float
     num_perm: int
@@ -103,14 +112,36 @@ class LSHIndex(Protocol):
     def add(self, doc_id: str, block: int, signature: npt.ArrayLike, part: int = 0) -> None:
         """Index one signature under ``(doc_id, block, part)``."""
 
+    def add_many(
+        self,
+        doc_ids: Sequence[str],
+        blocks: npt.ArrayLike,
+        signatures: npt.ArrayLike,
+        parts: npt.ArrayLike | None = None,
+        payloads: Sequence[bytes] | None = None,
+        anchors: Sequence[Sequence[int]] | None = None,
+    ) -> None:
+        """Index many signatures ``(n, num_perm)``, each with its payload and anchors (64-bit
+        keys); the same result as ``add`` for each."""
+
     def query(self, signature: npt.ArrayLike) -> list[Match]:
         """Entries sharing at least one band with ``signature``, in insertion order."""
+
+    def query_many(
+        self, signatures: npt.ArrayLike, anchors: Sequence[Sequence[int]] | None = None
+    ) -> list[list[Match]]:
+        """:meth:`query` for each row of ``signatures`` ``(n, num_perm)``, also finding the
+        entries that have one of the row's ``anchors``."""
 
     def __len__(self) -> int:
         """Number of entries added."""
 
     def flush(self) -> None:
         """Make everything added so far durable."""
+
+    def rollback(self) -> None:
+        """Forget what was added since the last flush, where the back-end can (a run whose output
+        was discarded); a back-end that shares every addition at once keeps it."""
 
     def close(self) -> None:
         """Flush and release resources."""
@@ -148,6 +179,31 @@ def band_keys(signatures: npt.ArrayLike, bands: int, rows: int) -> npt.NDArray[n
         uint64 array of shape ``(bands,)`` or ``(n, bands)``.
     """
     return _fmix64(_band_sums(np.asarray(signatures), bands, rows))
+
+
+_ANCHOR_SALT: Final = np.uint64(0x9E3779B97F4A7C15)
+
+
+def anchor_keys(anchors: Sequence[int]) -> npt.NDArray[np.uint64]:
+    """The band-table keys of anchors: ``fmix64(anchor ^ salt)``, so that they never meet band keys
+    by design (only by a 64-bit accident)."""
+    a = np.asarray([int(x) & 0xFFFFFFFFFFFFFFFF for x in anchors], dtype=np.uint64)
+    return _fmix64(a ^ _ANCHOR_SALT)
+
+
+def _check_anchors(anchors: Sequence[Sequence[int]] | None, n: int) -> list[Sequence[int]]:
+    if anchors is None:
+        return [()] * n
+    if len(anchors) != n:
+        raise ValueError(f"anchors must hold one sequence of ints per signature ({n})")
+    return list(anchors)
+
+
+def _flat_anchors(anchors: list[Sequence[int]]) -> tuple[npt.NDArray[np.uint64], npt.NDArray[np.int64]]:
+    """All anchors' keys and the row of each."""
+    rows = np.repeat(np.arange(len(anchors), dtype=np.int64), [len(a) for a in anchors])
+    flat = [x for a in anchors for x in a]
+    return (anchor_keys(flat) if flat else np.zeros(0, dtype=np.uint64)), rows
 
 
 def _short_keys(signatures: npt.NDArray[Any], bands: int, rows: int) -> npt.NDArray[np.uint32]:
@@ -223,18 +279,46 @@ def _check_signature(signature: npt.ArrayLike, num_perm: int) -> npt.NDArray[Any
     return sig
 
 
+def _check_signatures(signatures: npt.ArrayLike, num_perm: int) -> npt.NDArray[Any]:
+    sigs = np.asarray(signatures)
+    if sigs.ndim != 2 or sigs.shape[1] != num_perm or sigs.dtype.kind not in "ui":
+        raise ValueError(f"expected integer signatures of shape (n, {num_perm}), got {sigs.shape}")
+    return sigs
+
+
+def _check_payloads(payloads: Sequence[bytes] | None, n: int) -> None:
+    if payloads is None:
+        return
+    if len(payloads) != n or not all(isinstance(p, (bytes, bytearray)) for p in payloads):
+        raise ValueError(f"payloads must be {n} bytes objects, one per signature")
+
+
 def _check_ints(block: int, part: int) -> None:
     for name, v in (("block", block), ("part", part)):
         if isinstance(v, bool) or not isinstance(v, (int, np.integer)) or not -(2**31) <= int(v) < 2**31:
             raise ValueError(f"{name} must be an int in [-2**31, 2**31), got {v!r}")
 
 
-def _lsh_setup(obj: Any, threshold: float, num_perm: int, weights: tuple[float, float]) -> None:
+def _lsh_setup(
+    obj: Any,
+    threshold: float,
+    num_perm: int,
+    weights: tuple[float, float],
+    params: tuple[int, int] | None = None,
+) -> None:
     if isinstance(num_perm, bool) or not isinstance(num_perm, int) or num_perm < 2:
         raise ConfigError(f"num_perm must be an int >= 2, got {num_perm!r}; pass signer.num_perm")
     obj.threshold = float(threshold)
     obj.num_perm = num_perm
-    obj.bands, obj.rows = lsh_params(threshold, num_perm, *weights)
+    if params is not None:
+        bands, rows = params
+        if not (isinstance(bands, int) and isinstance(rows, int) and bands >= 1 and rows >= 1):
+            raise ConfigError(f"params must be (bands, rows) of positive ints, got {params!r}")
+        if bands * rows > num_perm:
+            raise ConfigError(f"params {params!r} need bands * rows <= num_perm ({num_perm})")
+        obj.bands, obj.rows = bands, rows
+    else:
+        obj.bands, obj.rows = lsh_params(threshold, num_perm, *weights)
     if obj.bands < 2:
         raise ConfigError(
             f"threshold={threshold} with num_perm={num_perm} gives a single LSH band; "
@@ -371,15 +455,18 @@ class MemoryIndex:
     run; a run is merged into the one before it while that one is at most :data:`MERGE_RATIO`
     times its size, so there are about ``log4(entries)`` runs and every pair is moved
     ``O(log entries)`` times in all (a log-structured merge). Per entry it
-    also keeps the 4-bit sketch, the block, the part and a reference to its doc id (doc ids are
-    stored once per consecutive run of entries, UTF-8, in one byte buffer). At ``num_perm=128``,
-    threshold 0.8 (14 bands with :data:`DEFAULT_WEIGHTS`) this is ``14 * 8 + 64 + 12 = 188``
-    bytes per entry plus doc ids; see :attr:`nbytes`.
+    also keeps the 4-bit sketch, the block, the part, its payload (bytes in one buffer, a 4-byte
+    offset) and a reference to its doc id (doc ids are stored once per consecutive run of entries,
+    UTF-8, in one byte buffer); each anchor is one more ``(key, id)`` pair in the runs. At
+    ``num_perm=128``, threshold 0.8 (14 bands with :data:`DEFAULT_WEIGHTS`) this is
+    ``14 * 8 + 64 + 16 = 192`` bytes per entry plus payloads, anchors and doc ids; see
+    :attr:`nbytes`.
 
     Args:
         threshold: Jaccard threshold the banding is tuned for.
         num_perm: Signature length.
         weights: ``(false_positive_weight, false_negative_weight)`` for :func:`lsh_params`.
+        params: ``(bands, rows)`` to use instead of those :func:`lsh_params` picks.
         buffer_entries: Accepted for compatibility; runs are merged by size (see above).
     """
 
@@ -389,13 +476,14 @@ class MemoryIndex:
         num_perm: int = 128,
         *,
         weights: tuple[float, float] = DEFAULT_WEIGHTS,
+        params: tuple[int, int] | None = None,
         buffer_entries: int = 8192,
     ) -> None:
         self.threshold: float
         self.num_perm: int
         self.bands: int
         self.rows: int
-        _lsh_setup(self, threshold, num_perm, weights)
+        _lsh_setup(self, threshold, num_perm, weights, params)
         self._buffer_entries = max(1, int(buffer_entries))
         # Sorted runs, oldest (and largest) first.
         self._runs: list[_Run] = []
@@ -409,6 +497,12 @@ class MemoryIndex:
         self._run_off.extend([0])
         self._doc_blob = bytearray()
         self._last_doc: str | None = None
+        # Payloads: entry i holds _payload_blob[_payload_off[i]:_payload_off[i + 1]].
+        self._payload_off = _Column(np.uint32)
+        self._payload_off.extend([0])
+        self._payload_blob = bytearray()
+        # What a rollback returns to (see flush and rollback).
+        self._mark: tuple[int, int] = (0, 0)
 
     def __len__(self) -> int:
         return self._block.n
@@ -429,15 +523,15 @@ class MemoryIndex:
         Growth capacity is allocated zeroed (``calloc``) and only becomes resident when
         written, so this is what the index adds to the resident set size.
         """
-        cols = (self._sketch, self._block, self._part, self._run_first, self._run_off)
+        cols = (self._sketch, self._block, self._part, self._run_first, self._run_off, self._payload_off)
         used = sum(c.view().nbytes for c in cols)
-        return self._key_bytes() + used + len(self._doc_blob)
+        return self._key_bytes() + used + len(self._doc_blob) + len(self._payload_blob)
 
     @property
     def allocated_nbytes(self) -> int:
         """Bytes allocated by the index arrays, including growth capacity."""
-        cols = (self._sketch, self._block, self._part, self._run_first, self._run_off)
-        return self._key_bytes() + sum(c.nbytes for c in cols) + len(self._doc_blob)
+        cols = (self._sketch, self._block, self._part, self._run_first, self._run_off, self._payload_off)
+        return self._key_bytes() + sum(c.nbytes for c in cols) + len(self._doc_blob) + len(self._payload_blob)
 
     def add(self, doc_id: str, block: int, signature: npt.ArrayLike, part: int = 0) -> None:
         """Index one signature; see :meth:`add_many` for many at once."""
@@ -454,6 +548,8 @@ class MemoryIndex:
             np.array([int(block)], dtype=np.int64),
             np.array([int(part)], dtype=np.int64),
             sig.reshape(1, -1),
+            None,
+            [()],
         )
 
     def _new_run(self, doc_id: str, entry: int) -> None:
@@ -470,8 +566,11 @@ class MemoryIndex:
         blocks: npt.ArrayLike,
         signatures: npt.ArrayLike,
         parts: npt.ArrayLike | None = None,
+        payloads: Sequence[bytes] | None = None,
+        anchors: Sequence[Sequence[int]] | None = None,
     ) -> None:
-        """Index many signatures ``(n, num_perm)`` at once (same result as n :meth:`add` calls)."""
+        """Index many signatures ``(n, num_perm)`` at once (same result as n :meth:`add` calls),
+        each with its payload (``payloads[i]``; none by default) and anchors (``anchors[i]``)."""
         sigs = np.asarray(signatures)
         if sigs.ndim != 2 or sigs.shape[1] != self.num_perm or sigs.dtype.kind not in "ui":
             raise ValueError(f"expected integer signatures of shape (n, {self.num_perm}), got {sigs.shape}")
@@ -485,7 +584,8 @@ class MemoryIndex:
         )
         if not len(doc_ids) == len(blk) == len(prt) == len(sigs):
             raise ValueError("doc_ids, blocks, parts and signatures must have the same length")
-        self._add_rows(doc_ids, blk, prt, sigs)
+        _check_payloads(payloads, len(sigs))
+        self._add_rows(doc_ids, blk, prt, sigs, payloads, _check_anchors(anchors, len(sigs)))
 
     def _add_rows(
         self,
@@ -493,6 +593,8 @@ class MemoryIndex:
         blocks: npt.NDArray[Any],
         parts: npt.NDArray[Any],
         sigs: npt.NDArray[Any],
+        payloads: Sequence[bytes] | None,
+        anchors: list[Sequence[int]],
     ) -> None:
         if len(self) + len(sigs) >= 2**32 - 1:
             raise OverflowError("MemoryIndex holds at most 2**32 - 2 entries")
@@ -510,7 +612,19 @@ class MemoryIndex:
         self._block.extend(blocks)
         self._part.extend(parts)
         self._sketch.extend(sketch(sigs))
+        if payloads:
+            sizes = np.fromiter(map(len, payloads), dtype=np.int64, count=len(payloads))
+            self._payload_blob += b"".join(payloads)
+            if len(self._payload_blob) >= 2**32:
+                raise OverflowError("MemoryIndex holds at most 4 GiB of payloads")
+            self._payload_off.extend(len(self._payload_blob) - sizes.sum() + np.cumsum(sizes))
+        else:
+            self._payload_off.extend(np.full(len(sigs), len(self._payload_blob)))
         ids = np.repeat(np.arange(first, first + len(sigs), dtype=np.uint32), self.bands)
+        akeys, arows = _flat_anchors(anchors)
+        if len(akeys):
+            keys = np.concatenate([keys, (akeys >> _U64(32)).astype(np.uint32)])
+            ids = np.concatenate([ids, (first + arows).astype(np.uint32)])
         order = np.argsort(keys, kind="stable")  # ids ascending within equal keys
         runs = self._runs
         runs.append(_Run(keys[order], ids[order]))
@@ -526,19 +640,23 @@ class MemoryIndex:
         while len(self._runs) > 1:
             self._merge_last()
 
-    def _lookup(self, keys: npt.NDArray[np.uint32]) -> list[list[int]]:
-        """Candidate entry ids (sorted, distinct) for each row of band keys ``(n, bands)``."""
+    def _lookup(
+        self, keys: npt.NDArray[np.uint32], extra: npt.NDArray[np.uint32], extra_rows: npt.NDArray[np.int64]
+    ) -> list[list[int]]:
+        """Candidate entry ids (sorted, distinct) for each row of band keys ``(n, bands)``, and for
+        the row ``extra_rows[i]`` of each anchor key ``extra[i]``."""
         n = len(keys)
         out: list[list[int]] = [[] for _ in range(n)]
         if not n or not self._runs:
             return out
-        flat_keys = keys.reshape(-1)
+        flat_keys = np.concatenate([keys.reshape(-1), extra]) if len(extra) else keys.reshape(-1)
+        owner = np.concatenate([np.repeat(np.arange(n, dtype=np.int64), self.bands), extra_rows])
         rows_found: list[npt.NDArray[np.int64]] = []
         ids_found: list[npt.NDArray[np.uint32]] = []
         for run in self._runs:
             at, ids = run.find(flat_keys)
             if len(at):
-                rows_found.append(at // self.bands)
+                rows_found.append(owner[at])
                 ids_found.append(ids)
         if not rows_found:
             return out
@@ -556,15 +674,21 @@ class MemoryIndex:
         sig = _check_signature(signature, self.num_perm)
         return self._query_rows(sig.reshape(1, -1))[0]
 
-    def query_many(self, signatures: npt.ArrayLike) -> list[list[Match]]:
-        """:meth:`query` for each row of ``signatures`` ``(n, num_perm)``, vectorised."""
-        sigs = np.asarray(signatures)
-        if sigs.ndim != 2 or sigs.shape[1] != self.num_perm or sigs.dtype.kind not in "ui":
-            raise ValueError(f"expected integer signatures of shape (n, {self.num_perm}), got {sigs.shape}")
-        return self._query_rows(sigs)
+    def query_many(
+        self, signatures: npt.ArrayLike, anchors: Sequence[Sequence[int]] | None = None
+    ) -> list[list[Match]]:
+        """:meth:`query` for each row of ``signatures`` ``(n, num_perm)``, vectorised, also finding
+        the entries that have one of the row's ``anchors``."""
+        sigs = _check_signatures(signatures, self.num_perm)
+        return self._query_rows(sigs, _check_anchors(anchors, len(sigs)))
 
-    def _query_rows(self, sigs: npt.NDArray[Any]) -> list[list[Match]]:
-        found = self._lookup(_short_keys(sigs, self.bands, self.rows))
+    def _query_rows(
+        self, sigs: npt.NDArray[Any], anchors: list[Sequence[int]] | None = None
+    ) -> list[list[Match]]:
+        akeys, arows = _flat_anchors(anchors or [()] * len(sigs))
+        found = self._lookup(
+            _short_keys(sigs, self.bands, self.rows), (akeys >> _U64(32)).astype(np.uint32), arows
+        )
         out: list[list[Match]] = [[] for _ in found]
         hit_rows = [r for r, ids in enumerate(found) if ids]
         if not hit_rows:
@@ -579,6 +703,10 @@ class MemoryIndex:
         sims = np.clip((equal / float(self.num_perm) - c) / (1.0 - c), 0.0, 1.0).tolist()
         blk = self._block.view()[ids].tolist()
         prt = self._part.view()[ids].tolist()
+        poff = self._payload_off.data
+        pstart = poff[ids].tolist()
+        pend = poff[ids + 1].tolist()
+        pblob = self._payload_blob
         runs = (np.searchsorted(self._run_first.view(), ids, side="right") - 1).tolist()
         off = self._run_off.data
         blob = self._doc_blob
@@ -591,13 +719,35 @@ class MemoryIndex:
                 doc = names.get(d)
                 if doc is None:
                     doc = names[d] = blob[int(off[d]) : int(off[d + 1])].decode("utf-8")
-                lst.append(Match(doc, blk[j], prt[j], sims[j]))
+                lst.append(Match(doc, blk[j], prt[j], sims[j], bytes(pblob[pstart[j] : pend[j]])))
                 j += 1
         return out
 
     def flush(self) -> None:
-        """Merge the sorted runs into one (memory is not durable; nothing else to do)."""
+        """Merge the sorted runs into one (memory is not durable; nothing else to do); a later
+        :meth:`rollback` returns to this point."""
         self._merge()
+        self._mark = (len(self), len(self._doc_blob))
+
+    def rollback(self) -> None:
+        """Forget the entries added since the last :meth:`flush`."""
+        keep, blob = self._mark
+        if len(self) == keep:
+            return
+        self._merge()
+        run = self._runs[0] if self._runs else None
+        if run is not None:
+            mask = run.ids < keep
+            self._runs = [_Run(run.keys[mask], run.ids[mask])] if mask.any() else []
+        for col in (self._sketch, self._block, self._part):
+            col.n = keep
+        self._payload_off.n = keep + 1
+        del self._payload_blob[int(self._payload_off.data[keep]) :]
+        runs = int(np.searchsorted(self._run_first.view(), keep, side="left"))
+        self._run_first.n = runs
+        self._run_off.n = runs + 1
+        del self._doc_blob[blob:]
+        self._last_doc = None
 
     def close(self) -> None:
         """Merge the sorted runs into one."""
@@ -618,7 +768,7 @@ _SQLITE_MAGIC: Final = b"SQLite format 3\x00"
 _SCHEMA: Final = (
     "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID",
     "CREATE TABLE entries (id INTEGER PRIMARY KEY, doc_id TEXT NOT NULL, block INTEGER NOT NULL,"
-    " part INTEGER NOT NULL, sketch BLOB NOT NULL)",
+    " part INTEGER NOT NULL, sketch BLOB NOT NULL, payload BLOB NOT NULL)",
     "CREATE TABLE bands (key INTEGER NOT NULL, entry INTEGER NOT NULL, PRIMARY KEY (key, entry))"
     " WITHOUT ROWID",
 )
@@ -682,7 +832,7 @@ class SQLiteIndex:
     """Persistent LSH index in an SQLite file (standard library), reopenable and appendable.
 
     Tables: ``meta`` (the parameters below, checked on every open), ``entries`` (id, doc id,
-    block, part, 4-bit sketch) and ``bands`` (band key, entry id), a clustered ``WITHOUT
+    block, part, 4-bit sketch, payload) and ``bands`` (band key, entry id), a clustered ``WITHOUT
     ROWID`` table so a query is one index range scan per band. The file is marked with
     ``PRAGMA application_id`` and ``user_version``; only integers, text and raw bytes are
     stored, nothing is pickled.
@@ -697,6 +847,7 @@ class SQLiteIndex:
         num_perm, seed, scheme, hash, ngram, mode: The :class:`~dedupe.minhash.Signer`
             parameters, stored so that signatures of another configuration are refused.
         weights: LSH weights, as in :func:`lsh_params`.
+        params: ``(bands, rows)`` to use instead of those :func:`lsh_params` picks.
         autocommit: Commit after this many additions (None: only on flush/close).
 
     Raises:
@@ -716,13 +867,14 @@ class SQLiteIndex:
         mode: str = "word",
         *,
         weights: tuple[float, float] = DEFAULT_WEIGHTS,
+        params: tuple[int, int] | None = None,
         autocommit: int | None = 10_000,
     ) -> None:
         self.threshold: float
         self.num_perm: int
         self.bands: int
         self.rows: int
-        _lsh_setup(self, threshold, num_perm, weights)
+        _lsh_setup(self, threshold, num_perm, weights, params)
         self.path = os.fspath(path)
         self._autocommit = autocommit
         self._since_commit = 0
@@ -819,8 +971,11 @@ class SQLiteIndex:
         blocks: Sequence[int] | npt.ArrayLike,
         signatures: npt.ArrayLike,
         parts: Sequence[int] | npt.ArrayLike | None = None,
+        payloads: Sequence[bytes] | None = None,
+        anchors: Sequence[Sequence[int]] | None = None,
     ) -> None:
-        """Index many signatures ``(n, num_perm)`` in the current transaction."""
+        """Index many signatures ``(n, num_perm)`` with their payloads and anchors in the current
+        transaction."""
         sigs = np.asarray(signatures)
         if sigs.ndim != 2 or sigs.shape[1] != self.num_perm or sigs.dtype.kind not in "ui":
             raise ValueError(f"expected integer signatures of shape (n, {self.num_perm}), got {sigs.shape}")
@@ -828,6 +983,9 @@ class SQLiteIndex:
         prt = [0] * len(sigs) if parts is None else [int(p) for p in np.asarray(parts).reshape(-1)]
         if not len(doc_ids) == len(blk) == len(prt) == len(sigs):
             raise ValueError("doc_ids, blocks, parts and signatures must have the same length")
+        _check_payloads(payloads, len(sigs))
+        pay = [bytes(p) for p in payloads] if payloads is not None else [b""] * len(sigs)
+        akeys, arows = _flat_anchors(_check_anchors(anchors, len(sigs)))
         keys = band_keys(sigs, self.bands, self.rows)
         sks = sketch(sigs)
         db = self._db
@@ -837,27 +995,31 @@ class SQLiteIndex:
         first = self._count + 1
         ids = range(first, first + len(sigs))
         db.executemany(
-            "INSERT INTO entries (id, doc_id, block, part, sketch) VALUES (?, ?, ?, ?, ?)",
+            "INSERT INTO entries (id, doc_id, block, part, sketch, payload) VALUES (?, ?, ?, ?, ?, ?)",
             [
-                (i, str(d), b, p, sks[j].tobytes())
+                (i, str(d), b, p, sks[j].tobytes(), pay[j])
                 for j, (i, d, b, p) in enumerate(zip(ids, doc_ids, blk, prt, strict=True))
             ],
         )
         db.executemany(
             "INSERT OR IGNORE INTO bands (key, entry) VALUES (?, ?)",
-            [(k, i) for i, row in zip(ids, keys, strict=True) for k in _signed(row)],
+            [(k, i) for i, row in zip(ids, keys, strict=True) for k in _signed(row)]
+            + [(k, first + int(r)) for k, r in zip(_signed(akeys), arows.tolist(), strict=True)],
         )
         self._count += len(sigs)
         self._since_commit += len(sigs)
         if self._autocommit is not None and self._since_commit >= self._autocommit:
             self.flush()
 
-    def query(self, signature: npt.ArrayLike) -> list[Match]:
-        """Entries sharing at least one band with ``signature`` (including uncommitted ones)."""
+    def query(self, signature: npt.ArrayLike, anchors: Sequence[int] = ()) -> list[Match]:
+        """Entries sharing at least one band with ``signature`` or one of its ``anchors``
+        (including uncommitted ones)."""
         sig = _check_signature(signature, self.num_perm)
         keys = _signed(band_keys(sig, self.bands, self.rows))
+        if anchors:
+            keys += _signed(anchor_keys(anchors))
         rows = self._db.execute(
-            "SELECT id, doc_id, block, part, sketch FROM entries WHERE id IN "
+            "SELECT id, doc_id, block, part, sketch, payload FROM entries WHERE id IN "
             f"(SELECT entry FROM bands WHERE key IN ({','.join('?' * len(keys))})) ORDER BY id",
             keys,
         ).fetchall()
@@ -865,7 +1027,14 @@ class SQLiteIndex:
             return []
         stored = np.frombuffer(b"".join(r[4] for r in rows), dtype=np.uint8).reshape(len(rows), -1)
         sims = sketch_similarity(sketch(sig), stored, self.num_perm).tolist()
-        return [Match(r[1], r[2], r[3], s) for r, s in zip(rows, sims, strict=True)]
+        return [Match(r[1], r[2], r[3], s, bytes(r[5])) for r, s in zip(rows, sims, strict=True)]
+
+    def query_many(
+        self, signatures: npt.ArrayLike, anchors: Sequence[Sequence[int]] | None = None
+    ) -> list[list[Match]]:
+        """:meth:`query` for each row of ``signatures`` ``(n, num_perm)`` and its anchors."""
+        sigs = _check_signatures(signatures, self.num_perm)
+        return [self.query(s, a) for s, a in zip(sigs, _check_anchors(anchors, len(sigs)), strict=True)]
 
     def flush(self) -> None:
         """Commit: everything added so far survives a crash from now on."""
@@ -900,7 +1069,9 @@ class SQLiteIndex:
 # Redis
 # ---------------------------------------------------------------------------------------------
 
-_ENTRY_HEAD: Final = struct.Struct("<qiH")
+#: An entry in Redis: block, part, sketch length, payload length; then the sketch, the payload and
+#: the doc id (UTF-8).
+_ENTRY_HEAD: Final = struct.Struct("<qiHH")
 
 
 def _text(v: bytes | str) -> str:
@@ -918,7 +1089,7 @@ class RedisIndex:
 
     Args:
         host, port, db: Redis server.
-        threshold, num_perm, seed, scheme, hash, ngram, mode, weights: as :class:`SQLiteIndex`.
+        threshold, num_perm, seed, scheme, hash, ngram, mode, weights, params: as :class:`SQLiteIndex`.
         basename: Key prefix of this index in Redis.
         redis_params: Extra keyword arguments for ``redis.Redis`` (e.g. ``password``).
 
@@ -942,13 +1113,14 @@ class RedisIndex:
         *,
         basename: str = "dedupe",
         weights: tuple[float, float] = DEFAULT_WEIGHTS,
+        params: tuple[int, int] | None = None,
         redis_params: dict[str, Any] | None = None,
     ) -> None:
         self.threshold: float
         self.num_perm: int
         self.bands: int
         self.rows: int
-        _lsh_setup(self, threshold, num_perm, weights)
+        _lsh_setup(self, threshold, num_perm, weights, params)
         try:
             import redis
         except ImportError as err:  # pragma: no cover - depends on the environment
@@ -958,9 +1130,9 @@ class RedisIndex:
         from datasketch import MinHashLSH
 
         self.seed, self.scheme = seed, scheme
-        params = {"host": host, "port": port, "db": db, **(redis_params or {})}
+        conn = {"host": host, "port": port, "db": db, **(redis_params or {})}
         self.basename = basename
-        self._client = redis.Redis(**params)
+        self._client = redis.Redis(**conn)
         self._meta_key = f"{basename}_meta"
         self._entries_key = f"{basename}_entries"
         self._seq_key = f"{basename}_seq"
@@ -985,7 +1157,7 @@ class RedisIndex:
             threshold=threshold,
             num_perm=num_perm,
             params=(self.bands, self.rows),
-            storage_config={"type": "redis", "basename": basename.encode("utf-8"), "redis": params},
+            storage_config={"type": "redis", "basename": basename.encode("utf-8"), "redis": conn},
             prepickle=False,
         )
 
@@ -997,21 +1169,62 @@ class RedisIndex:
     def __len__(self) -> int:
         return int(self._client.hlen(self._entries_key))
 
-    def add(self, doc_id: str, block: int, signature: npt.ArrayLike, part: int = 0) -> None:
-        """Index one signature (immediately visible to other workers)."""
+    def add(
+        self,
+        doc_id: str,
+        block: int,
+        signature: npt.ArrayLike,
+        part: int = 0,
+        payload: bytes = b"",
+        anchors: Sequence[int] = (),
+    ) -> None:
+        """Index one signature (immediately visible to other workers), with its payload and
+        anchors (each a set ``<basename>_a<key>`` of entry keys)."""
         sig = _check_signature(signature, self.num_perm)
         _check_ints(block, part)
+        if len(payload) > 0xFFFF:
+            raise ValueError("a Redis index entry holds at most 65535 bytes of payload")
         entry = int(self._client.incr(self._seq_key))
         key = entry.to_bytes(8, "big")
         sk = sketch(sig).tobytes()
-        value = _ENTRY_HEAD.pack(int(block), int(part), len(sk)) + sk + str(doc_id).encode("utf-8")
-        self._client.hset(self._entries_key, key, value)
+        value = _ENTRY_HEAD.pack(int(block), int(part), len(sk), len(payload)) + sk + payload
+        self._client.hset(self._entries_key, key, value + str(doc_id).encode("utf-8"))
+        for k in anchor_keys(anchors).tolist() if anchors else []:
+            self._client.sadd(self._anchor_key(k), key)
         self._lsh.insert(key, self._lean(sig), check_duplication=False)
 
-    def query(self, signature: npt.ArrayLike) -> list[Match]:
-        """Entries sharing at least one band with ``signature``, in insertion order."""
+    def _anchor_key(self, k: int) -> str:
+        return f"{self.basename}_a{k:016x}"
+
+    def add_many(
+        self,
+        doc_ids: Sequence[str],
+        blocks: npt.ArrayLike,
+        signatures: npt.ArrayLike,
+        parts: npt.ArrayLike | None = None,
+        payloads: Sequence[bytes] | None = None,
+        anchors: Sequence[Sequence[int]] | None = None,
+    ) -> None:
+        """:meth:`add` for each row of ``signatures`` ``(n, num_perm)``."""
+        sigs = _check_signatures(signatures, self.num_perm)
+        anc = _check_anchors(anchors, len(sigs))
+        blk = np.asarray(blocks).reshape(-1).tolist()
+        prt = [0] * len(sigs) if parts is None else np.asarray(parts).reshape(-1).tolist()
+        if not len(doc_ids) == len(blk) == len(prt) == len(sigs):
+            raise ValueError("doc_ids, blocks, parts and signatures must have the same length")
+        _check_payloads(payloads, len(sigs))
+        pay = payloads if payloads is not None else [b""] * len(sigs)
+        for d, b, p, sig, pl, a in zip(doc_ids, blk, prt, sigs, pay, anc, strict=True):
+            self.add(d, int(b), sig, int(p), bytes(pl), a)
+
+    def query(self, signature: npt.ArrayLike, anchors: Sequence[int] = ()) -> list[Match]:
+        """Entries sharing at least one band with ``signature`` or one of its ``anchors``, in
+        insertion order."""
         sig = _check_signature(signature, self.num_perm)
-        keys = sorted(self._lsh.query(self._lean(sig)))
+        found = set(self._lsh.query(self._lean(sig)))
+        for k in anchor_keys(anchors).tolist() if anchors else []:
+            found.update(self._client.smembers(self._anchor_key(k)))
+        keys = sorted(found)
         if not keys:
             return []
         values: list[Any] = list(self._client.hmget(self._entries_key, keys))
@@ -1020,15 +1233,26 @@ class RedisIndex:
         for v in values:
             if v is None:  # pragma: no cover - entry written by a worker that died mid-add
                 continue
-            block, part, n = _ENTRY_HEAD.unpack_from(v)
+            block, part, n, m = _ENTRY_HEAD.unpack_from(v)
             off = _ENTRY_HEAD.size
             stored = np.frombuffer(v[off : off + n], dtype=np.uint8).reshape(1, -1)
             sim = float(sketch_similarity(qs, stored, self.num_perm)[0])
-            out.append(Match(v[off + n :].decode("utf-8"), block, part, sim))
+            payload = bytes(v[off + n : off + n + m])
+            out.append(Match(v[off + n + m :].decode("utf-8"), block, part, sim, payload))
         return out
+
+    def query_many(
+        self, signatures: npt.ArrayLike, anchors: Sequence[Sequence[int]] | None = None
+    ) -> list[list[Match]]:
+        """:meth:`query` for each row of ``signatures`` ``(n, num_perm)`` and its anchors."""
+        sigs = _check_signatures(signatures, self.num_perm)
+        return [self.query(s, a) for s, a in zip(sigs, _check_anchors(anchors, len(sigs)), strict=True)]
 
     def flush(self) -> None:
         """Nothing to do: every add is written to Redis immediately."""
+
+    def rollback(self) -> None:
+        """Nothing can be taken back: every add was shared with the other workers at once."""
 
     def close(self) -> None:
         """Close the connections (the data stays in Redis)."""
@@ -1064,6 +1288,7 @@ def open_index(
     threshold: float,
     signer: Signer,
     weights: tuple[float, float] = DEFAULT_WEIGHTS,
+    params: tuple[int, int] | None = None,
     autocommit: int | None = 10_000,
 ) -> LSHIndex:
     """Open the index named by ``spec`` for signatures of ``signer``.
@@ -1075,6 +1300,8 @@ def open_index(
         threshold: Jaccard threshold the banding is tuned for.
         signer: The signer whose signatures will be indexed (its parameters are recorded).
         weights: LSH weights ``(false_positive_weight, false_negative_weight)``.
+        params: ``(bands, rows)`` to use instead of those :func:`lsh_params` picks for
+            ``threshold``.
         autocommit: SQLite only: commit every this many additions; None commits only on
             ``flush()``/``close()``, so a run's additions can be rolled back as a whole.
 
@@ -1084,7 +1311,7 @@ def open_index(
     """
     sp = signer.params()
     if spec is None or spec in ("memory", ":memory:"):
-        return MemoryIndex(threshold, signer.num_perm, weights=weights)
+        return MemoryIndex(threshold, signer.num_perm, weights=weights, params=params)
     if spec.startswith("redis://"):
         url = urlparse(spec)
         query = parse_qs(url.query)
@@ -1112,6 +1339,7 @@ def open_index(
             signer.mode,
             basename=query.get("basename", ["dedupe"])[0],
             weights=weights,
+            params=params,
             redis_params=extra,
         )
     path = spec[len("sqlite:") :] if spec.startswith("sqlite:") else spec
@@ -1128,6 +1356,7 @@ def open_index(
             signer.ngram,
             signer.mode,
             weights=weights,
+            params=params,
             autocommit=autocommit,
         )
     raise ConfigError(

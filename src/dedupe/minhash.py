@@ -589,6 +589,19 @@ class Signer:
             s, e = ws.cpos[lo], ws.cpos[hi + 1]
         return self._hash_ranges(ws.buf, s, e), doc
 
+    def shingle_hashes(self, texts: Sequence[str]) -> tuple[npt.NDArray[Any], npt.NDArray[np.int64]]:
+        """The hashes of the shingles of many texts, before the permutations: ``(hashes, rows)``,
+        shingles in text order and texts in order (``rows[i]`` is the text of ``hashes[i]``).
+
+        ``hashes[rows == i]`` are ``self.hashfunc`` of ``self.shingles(texts[i])``, in order (with
+        datasketch's dtypes, as :meth:`sign` hashes them); for exact comparisons of shingle sets.
+        """
+        if isinstance(texts, str):
+            raise TypeError("shingle_hashes() takes a sequence of texts")
+        if not texts:
+            return np.zeros(0, dtype=self.dtype), np.zeros(0, dtype=np.int64)
+        return self._hash_batch(texts)
+
     def sign_shingles(self, shingle_lists: Sequence[Sequence[bytes]]) -> npt.NDArray[Any]:
         """MinHash signatures of pre-computed shingle lists (one row per list).
 

@@ -33,6 +33,7 @@ from types import TracebackType
 from typing import Generic, TypeVar
 
 from .config import Config
+from .corpus_index import corpus_signer
 from .minhash import Signer
 from .model import Document
 from .pipeline import Cleaner, Partial
@@ -73,8 +74,7 @@ def _init_worker(config: Config, time_budget: float | None, corpus: bool = False
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     global _cleaner, _corpus_signer
     _cleaner = Cleaner(config, time_budget=time_budget)
-    c = config.corpus
-    _corpus_signer = Signer(num_perm=c.num_perm, seed=c.seed, ngram=c.ngram) if corpus else None
+    _corpus_signer = corpus_signer(config.corpus) if corpus else None
 
 
 def _prepare_batch(docs: list[Document]) -> list[Partial]:

@@ -299,6 +299,8 @@ class Cleaner:
 
     def _assemble(self, partial: Partial, state: CorpusState | None) -> CleanResult:
         partial.notes["passes"] = partial.passes
+        if state is not None:  # a near copy of an earlier document: duplicate_of (and dropped)
+            partial.notes.update(state.notes(partial.doc_id))
         decisions = partial.decisions
         text = BLOCK_SEPARATOR.join(b.text for b, d in zip(partial.blocks, decisions) if d.kept)
         _note_empty_reason(partial, text)

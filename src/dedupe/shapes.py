@@ -11,21 +11,26 @@ Scripts written without spaces (Chinese, Japanese, Thai, Lao, Khmer, Burmese) ha
 words by: :func:`word_count` counts their characters instead, :data:`CHARS_PER_WORD` to a word, so a
 Japanese sentence is a sentence and not a one-word label; and the full-width marks "。", "！", "？"
 end a sentence (in every variant but those a shipped model was trained on, see below). Korean
-writes spaces between words and is counted like any other script.
+writes spaces between words and is counted like any other script. The duplicate stages, which
+compare lines of every script character by character there, use :func:`units` and
+:func:`unit_count` (one unit per character of a script without spaces) and :func:`sentences`.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Final
 
 import regex
+
+from .text import CACHE_SIZE, words
 
 __all__ = [
     "CHARS_PER_WORD",
     "CJK_MARKS",
     "FEATURE_END",
     "FULL_STOP_END",
-    "HEADING_END",
     "LABEL_PUNCT_END",
     "SENTENCE_END",
     "TIGHT_SENTENCE_END",
@@ -35,8 +40,12 @@ __all__ = [
     "is_label",
     "is_prose",
     "is_sentence_end",
+    "sentences",
+    "spaced",
     "spaceless",
     "split_words",
+    "unit_count",
+    "units",
     "word_count",
 ]
 
@@ -91,6 +100,53 @@ def word_count(text: str) -> int:
     n, text = _runs(_HAN_KANA, text, CHARS_PER_WORD["han_kana"])
     m, text = _runs(_SOUTHEAST_ASIAN, text, CHARS_PER_WORD["southeast_asian"])
     return n + m + sum(1 for w in text.split() if any(c.isalnum() for c in w) or not (n or m))
+
+
+#: Scripts written without spaces between words: a character is the unit of comparison there.
+#: (Korean is written with spaces; its words are words.)
+UNSPACED_SCRIPTS: Final = r"\p{Han}\p{Hiragana}\p{Katakana}\p{Thai}\p{Lao}\p{Khmer}\p{Myanmar}\p{Tibetan}"
+_UNSPACED_CHAR = regex.compile(f"[{UNSPACED_SCRIPTS}]")
+
+
+@lru_cache(maxsize=CACHE_SIZE)
+def spaced(text: str) -> str:
+    """``text`` with every character of a script written without spaces set apart by spaces, so
+    that :func:`dedupe.text.words` gives one word per character there (and the words elsewhere).
+
+    The MinHash signers of the duplicate stages are given this text: their word n-grams are then
+    character n-grams in Chinese or Japanese and word n-grams elsewhere, and the signatures stay
+    those of datasketch for the same shingles.
+
+    >>> spaced("Tokyo 市は")
+    'Tokyo  市  は '
+    """
+    if text.isascii() or not _UNSPACED_CHAR.search(text):
+        return text
+    return _UNSPACED_CHAR.sub(lambda m: f" {m.group()} ", text)
+
+
+@lru_cache(maxsize=CACHE_SIZE)
+def _units(text: str) -> tuple[str, ...]:
+    return tuple(words(spaced(text)))
+
+
+def units(text: str) -> list[str]:
+    """Script-aware words: :func:`dedupe.text.words` (normalised, punctuation dropped), with each
+    character of a script written without spaces a unit of its own.
+
+    >>> units("Tokyo 市は発表した。")
+    ['tokyo', '市', 'は', '発', '表', 'し', 'た']
+    """
+    return list(_units(text))
+
+
+def unit_count(text: str) -> int:
+    """The number of :func:`units` of ``text``: words, or characters in scripts without spaces.
+
+    >>> unit_count("市は発表した。"), word_count("市は発表した。")
+    (6, 3)
+    """
+    return len(_units(text))
 
 
 #: Closing quotes and brackets that may follow a sentence's final mark (``He left."``).
@@ -161,9 +217,6 @@ LABEL_PUNCT_END = SentenceEnd("label_punctuation", '.!?…:;"”»)' + CJK_MARKS
 #: The line model's ``ends_like_sentence`` feature: a final mark or quote (``data/quality_model.json``
 #: was trained on it).
 FEATURE_END = SentenceEnd("feature", '.!?"”“»')
-#: A heading repeated in a document does not end with sentence punctuation, whatever non-word
-#: characters follow it (the duplicates stage).
-HEADING_END = SentenceEnd("heading", ".!?…", r"\W", space_before_closers=False, space_after_closers=False)
 
 
 def is_sentence_end(text: str, end: SentenceEnd = SENTENCE_END) -> bool:
@@ -173,6 +226,30 @@ def is_sentence_end(text: str, end: SentenceEnd = SENTENCE_END) -> bool:
     (True, False)
     """
     return end.pattern.search(text) is not None
+
+
+#: Where a sentence ends inside a paragraph: after sentence-final punctuation and closing quotes,
+#: before whitespace and an upper-case letter, a letter of a caseless script, a digit or an opening
+#: quote, or straight after a full stop of a script without spaces. Abbreviations ("Mr.", "U.S.")
+#: make a few extra splits, which only makes sentence-level matching slightly stricter.
+_SENTENCE_SPLIT = regex.compile(
+    r"(?<=[.!?…؟۔।॥][\"'”’»)\]]*)\s+(?=[\"'“‘«(\[]?[\p{Lu}\p{Lo}\p{N}])"
+    r"|(?<=[。！？｡][」』”’）)]*)(?![」』”’）)])\s*(?=\S)"
+)
+
+
+@lru_cache(maxsize=CACHE_SIZE)
+def _sentences(text: str) -> tuple[str, ...]:
+    return tuple(s for s in (p.strip() for p in _SENTENCE_SPLIT.split(text)) if s)
+
+
+def sentences(text: str) -> list[str]:
+    """The sentences of a paragraph, in every script (see :data:`_SENTENCE_SPLIT`).
+
+    >>> sentences('He left. "Why?" she asked. 市は発表した。工事は来週始まる。')
+    ['He left.', '"Why?" she asked.', '市は発表した。', '工事は来週始まる。']
+    """
+    return list(_sentences(text))
 
 
 #: A headline has at least this many words (one or two are a label)...

@@ -3,12 +3,15 @@
 ``dedupe clean INPUT ... --output-dir DIR --shard-size N`` cuts the input into shards of ``N``
 consecutive input records (rejected ones included: shard ``k`` holds input positions
 ``k*N .. k*N+N-1``) and writes, per shard, ``part-0000k.<format>`` (the output records),
-``part-0000k.rejects.jsonl`` (only if some of its records were rejected) and, in corpus mode,
-``part-0000k.index.jsonl.gz``: what the shard's documents added to the corpus index, as the
-arguments of :meth:`dedupe.stages.corpus.CorpusState.commit` (``[doc_id, [[block, text], ...]]``
-per document whose kept paragraphs were indexed). Each file is written atomically; when all of a
+``part-0000k.rejects.jsonl`` (only if some of its records were rejected),
+``part-0000k.duplicates.jsonl`` (only if some of its documents were dropped as near copies of
+earlier ones, ``--drop-duplicate-documents``) and, in corpus mode, ``part-0000k.index.jsonl.gz``:
+what the shard's documents added to the corpus index, as the arguments of
+:meth:`dedupe.stages.corpus.CorpusState.commit` and what it decided about the document as a whole
+(``[doc_id, [[block, text], ...]]``, then :meth:`~dedupe.stages.corpus.CorpusState.log_entry`'s
+object when it is not empty) per document. Each file is written atomically; when all of a
 shard's files are in place, ``manifest.json`` (also atomic) gains the shard's entry: its input
-positions, its counts, and each file's size and SHA-256.
+positions, its counts (``read = written + rejected + dropped``), and each file's size and SHA-256.
 
 A rerun of the same command reads the manifest, checks the finished shards against it, replays
 their index logs into a new corpus state (so the index at the boundary is the one an
@@ -45,7 +48,7 @@ from typing import Any
 
 from . import __version__
 from .errors import DedupeError
-from .formats import RecordWriter, file_sha256, open_writer, output_suffix
+from .formats import RecordWriter, file_sha256, jsonable, open_writer, output_suffix
 from .io import AtomicWriter, Reject, RejectSink, input_files, remove_stale_temps
 
 __all__ = ["MANIFEST", "ResumeRefused", "ShardedOutput", "run_identity"]
@@ -114,8 +117,10 @@ class _Shard:
     first: int
     writer: RecordWriter
     rejects: RejectSink
-    commits: list[tuple[str, list[tuple[int, str]]]] = field(default_factory=list)
+    duplicates: AtomicWriter
+    commits: list[tuple[str, list[tuple[int, str]], dict[str, Any]]] = field(default_factory=list)
     written: int = 0
+    dropped: int = 0
     rejected: Counter[str] = field(default_factory=Counter)
     removed: Counter[str] = field(default_factory=Counter)
     errors: Counter[str] = field(default_factory=Counter)
@@ -127,8 +132,8 @@ class ShardedOutput:
 
     Use: :meth:`open` checks the folder (raises :class:`ResumeRefused`); :attr:`skip` input
     positions are already done; :meth:`replay` rebuilds a corpus state; :meth:`attach` records
-    the ``commit`` calls of a corpus state; then :meth:`reject` and :meth:`write` for every input
-    position from :attr:`skip` on, in order; :meth:`finish` at the end of the input, or
+    the ``commit`` calls of a corpus state; then :meth:`reject`, and :meth:`write` (or :meth:`drop`
+    for a document dropped as a near copy) for every input position from :attr:`skip` on, in order; :meth:`finish` at the end of the input, or
     :meth:`abort`.
 
     Args:
@@ -170,7 +175,7 @@ class ShardedOutput:
         self.needs_replay = False
         self._current: _Shard | None = None
         self._ahead: dict[int, list[Reject]] = {}
-        self._pending: list[tuple[str, list[tuple[int, str]]]] = []
+        self._pending: list[tuple[str, list[tuple[int, str]], dict[str, Any]]] = []
 
     # -- names ----------------------------------------------------------------------------------
 
@@ -178,9 +183,12 @@ class ShardedOutput:
         stem = f"part-{number:05d}"
         return (
             stem
-            + {"output": output_suffix(self.fmt), "rejects": ".rejects.jsonl", "index": ".index.jsonl.gz"}[
-                kind
-            ]
+            + {
+                "output": output_suffix(self.fmt),
+                "rejects": ".rejects.jsonl",
+                "duplicates": ".duplicates.jsonl",
+                "index": ".index.jsonl.gz",
+            }[kind]
         )
 
     def _path(self, name: str) -> str:
@@ -329,18 +337,20 @@ class ShardedOutput:
                 continue
             with gzip.open(self._path(f["name"]), "rt", encoding="utf-8") as fh:
                 for line in fh:
-                    doc_id, blocks = json.loads(line)
-                    state.commit(doc_id, [(int(b), t) for b, t in blocks])
+                    doc_id, blocks, *entry = json.loads(line)
+                    state.replay(doc_id, [(int(b), t) for b, t in blocks], entry[0] if entry else {})
                     n += 1
         return n
 
     def attach(self, state: Any) -> None:
-        """Record every ``state.commit(doc_id, blocks)`` call from now on (for the index logs)."""
+        """Record every ``state.commit(doc_id, blocks)`` call from now on (for the index logs), with
+        what the state decided about the document as a whole (taken before the commit forgets it)."""
         original: Callable[[str, list[tuple[int, str]]], None] = state.commit
 
         def commit(doc_id: str, blocks: list[tuple[int, str]]) -> None:
+            entry = state.log_entry(doc_id, blocks)
             original(doc_id, blocks)
-            self._pending.append((doc_id, list(blocks)))
+            self._pending.append((doc_id, list(blocks), entry))
 
         state.commit = commit
 
@@ -352,6 +362,7 @@ class ShardedOutput:
             first=number * self.shard_size,
             writer=open_writer(self._path(self._name(number, "output")), self.fmt, self.passthrough),
             rejects=RejectSink(self._path(self._name(number, "rejects"))),
+            duplicates=AtomicWriter(self._path(self._name(number, "duplicates"))),
         )
         for r in self._ahead.pop(number, []):
             self._add_reject(shard, r)
@@ -383,6 +394,15 @@ class ShardedOutput:
             self._ahead.setdefault(number, []).append(r)
         else:
             self._add_reject(current, r)
+
+    def drop(self, pos: int, record: Mapping[str, Any]) -> None:
+        """The record of the input record at ``pos``, a document dropped as a near copy of an
+        earlier one: to the shard's duplicates file (call in input order, as :meth:`write`)."""
+        shard = self._shard_for(pos)
+        shard.duplicates.write(json.dumps(jsonable(record), ensure_ascii=False) + "\n")
+        shard.dropped += 1
+        pending, self._pending = self._pending, []
+        shard.commits.extend(pending)
 
     def write(self, pos: int, record: Mapping[str, Any]) -> None:
         """The output record of the input record at ``pos`` (call in input order)."""
@@ -422,6 +442,7 @@ class ShardedOutput:
         if shard is not None:
             shard.writer.abort()
             shard.rejects.abort()
+            shard.duplicates.abort()
 
     def _close(self, shard: _Shard, last: int) -> None:
         files: dict[str, dict[str, Any]] = {}
@@ -430,11 +451,17 @@ class ShardedOutput:
         if shard.rejects.count:
             shard.rejects.close()
             files["rejects"] = self._file_entry(self._name(shard.number, "rejects"))
+        if shard.dropped:
+            shard.duplicates.commit()
+            files["duplicates"] = self._file_entry(self._name(shard.number, "duplicates"))
+        else:
+            shard.duplicates.abort()
         if self.corpus:
             name = self._name(shard.number, "index")
             with AtomicWriter(self._path(name)) as out:
-                for doc_id, blocks in shard.commits:
-                    out.write(json.dumps([doc_id, [[b, t] for b, t in blocks]], ensure_ascii=False) + "\n")
+                for doc_id, blocks, entry in shard.commits:
+                    line = [doc_id, [[b, t] for b, t in blocks], *([entry] if entry else [])]
+                    out.write(json.dumps(line, ensure_ascii=False) + "\n")
             files["index"] = self._file_entry(name)
         rejected = sum(shard.rejected.values())
         self.manifest["shards"].append(
@@ -442,9 +469,10 @@ class ShardedOutput:
                 "number": shard.number,
                 "first": shard.first,
                 "last": last,
-                "read": shard.written + rejected,
+                "read": shard.written + rejected + shard.dropped,
                 "written": shard.written,
                 "rejected": rejected,
+                "dropped": shard.dropped,
                 "rejected_by_reason": dict(sorted(shard.rejected.items())),
                 "removed_by_reason": dict(sorted(shard.removed.items())),
                 "errors_by_reason": dict(sorted(shard.errors.items())),
@@ -467,7 +495,7 @@ class ShardedOutput:
 
     def done_counts(self) -> dict[str, Any]:
         """The counts of the finished shards, summed (for the run's summary and stats)."""
-        total: dict[str, Any] = {"shards": 0, "read": 0, "written": 0}
+        total: dict[str, Any] = {"shards": 0, "read": 0, "written": 0, "dropped": 0}
         by: dict[str, Counter[str]] = {
             k: Counter()
             for k in ("rejected_by_reason", "removed_by_reason", "errors_by_reason", "warnings_by_reason")
@@ -476,6 +504,7 @@ class ShardedOutput:
             total["shards"] += 1
             total["read"] += e["read"]
             total["written"] += e["written"]
+            total["dropped"] += e.get("dropped", 0)
             for k, c in by.items():
                 c.update(e.get(k, {}))
         total.update(by)

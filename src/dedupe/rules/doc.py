@@ -97,15 +97,27 @@ the stopword density.
 _OTHER_STAGES = """\
 ## Duplicates, corpus and off-topic
 
-**duplicates** (`duplicate.within`): candidates come from MinHash and LSH over word bigrams (whole
-paragraphs and their sentences); a block is a copy when at least `duplicates.containment` of its
-bigrams occur in earlier candidate blocks (their union, so a paragraph fused from two earlier ones is
-found). The first occurrence stays and the copy points at it (`duplicate_of`). Short blocks are only
-removed as exact repeats; table rows and distant short headings are structure, not copies.
+**duplicates** (`duplicate.within`): repeats within a document, decided by the page's structure,
+not by line length (lines are compared by their script-aware units, so a Japanese line or a two-word
+product name is a line like any other). A run of `duplicates.min_run` (2) or more consecutive
+blocks that recurs exactly once later is a pasted copy; a line recurring
+`duplicates.structure_repeats` (3) times or more is page structure (the question before each
+interview answer, the label of every recipe card) and stays; the title repeated below, as it is or
+with a site name beside it (`Title | Site`), goes; another line recurring once goes unless it is a
+field of a repeated card, very short, or a short heading far from its first occurrence. An edited
+copy (a typo, a word added or dropped, a clause replaced) of *one* earlier block, or of two adjacent
+blocks fused, is found by MinHash and LSH over word bigrams and verified exactly: at least
+`duplicates.containment` of its bigrams occur in the source, at least `duplicates.coverage` of the
+source's occur in it, the differences fall in few places, and it is not another item of a
+template. The first occurrence stays and the copy points at it (`duplicate_of`).
 
 **corpus** (`duplicate.corpus`, corpus mode): the same across documents, in input order, through an
-index (in memory, SQLite or Redis) of word 5-gram MinHash signatures; the first copy in input order
-survives.
+index (in memory, SQLite or Redis) of word 3-gram MinHash signatures in 20 bands of 2 rows, with
+sentence anchors; each candidate is verified against the 16-bit hashes of the earlier paragraph's
+word bigrams that the index keeps (`corpus.containment`, `corpus.coverage`). A document whose word
+5-grams have a Jaccard similarity of `corpus.document_jaccard` (0.8) or more with an earlier
+document's is flagged `duplicate_of` (and left out of the output with
+`--drop-duplicate-documents`). The first copy in input order survives.
 
 **offtopic** (`offtopic.teaser`): teasers of other articles. Four passes: a box of headline-shaped
 lines under a "Related"/"Mehr zum Thema" label (`related_box`); a headline-shaped line and the
@@ -123,7 +135,9 @@ _SHAPES = """\
 Every stage asks the same questions of a line: how many words, does it end like a sentence, is it a
 headline, a label, prose. `dedupe.shapes` answers them once. Where stages ask genuinely different
 questions the difference is a named variant of "ends like a sentence" (for instance a headline may
-end with "?" for the off-topic rules; the line model's feature counts a closing quote as an end):
+end with "?" for the off-topic rules; the line model's feature counts a closing quote as an end).
+The duplicate stages, which compare lines of every script, count script-aware units (one per
+character of Chinese, Japanese or Thai) and split sentences at "。" too. The variants:
 """
 
 
@@ -185,7 +199,6 @@ def markdown() -> str:
     from ..shapes import (
         FEATURE_END,
         FULL_STOP_END,
-        HEADING_END,
         LABEL_PUNCT_END,
         SENTENCE_END,
         TIGHT_SENTENCE_END,
@@ -213,7 +226,6 @@ def markdown() -> str:
         TITLE_FULL_STOP_END,
         LABEL_PUNCT_END,
         FEATURE_END,
-        HEADING_END,
     )
     parts.append("\n".join(f"- `{e.name}`: `{e.pattern.pattern}`" for e in ends) + "\n")
     reasons = ["## Reasons", "", "| reason | meaning |", "| --- | --- |"]

@@ -1,75 +1,339 @@
-"""Duplicates within one document: exact repeats, edited copies, and paragraphs fused from earlier ones.
+"""Duplicates within one document: pasted copies go, repeats the page is built of stay.
 
-Candidates come from MinHash + LSH over word bigrams (whole paragraphs, and their sentences so a
-repeated sentence of a long paragraph is found too); every candidate is then verified exactly:
-a block is a copy when the share of its bigrams that occur in its candidates (their union, so a
-paragraph fused from two earlier ones is caught) reaches ``duplicates.containment``. The first
-occurrence survives and the copy points at it.
+What is a copy is decided by the structure of the page, not by the length of its lines (lines are
+compared by their script-aware units, :func:`dedupe.overlap.unit_key`, so a Japanese line or a
+two-word product name is a line like any other). The rules, in the order they apply to a block:
 
-A near copy (edited or fused) goes only as part of a copied passage: a run of consecutive copies
-holding at least one sure copy (an exact repeat, or a near copy of one block at
-``duplicates.alone_containment`` or more). Alone, a near copy is mostly a parallel sentence or a
-templated line of a list ("X is covariant ..." / "X is contravariant ..."), which is content.
+``run``
+    a run of ``duplicates.min_run`` (2) or more consecutive blocks that recurs exactly once further
+    down is a pasted copy, whatever its lines: the later run goes. A run that recurs three times or
+    more is a card the page repeats, and stays; so does a label and the one line under it (a field
+    of a card), and a structural line ending a run is not part of it (it is followed by different
+    content at the two places).
+``structure``
+    a line that recurs ``duplicates.structure_repeats`` (3) times or more is page structure and
+    stays: the same question before each interview answer, the label of every recipe card, the
+    headings of a listing, each time followed by different content.
+``title``
+    the document's first block, when it is short enough to be its title, repeated anywhere below,
+    as it is or with a site name before or after it (``Title | Site``, ``Site :: Title``): the
+    repeat goes, even far below.
+``exact``
+    another line that recurs exactly once goes, unless it is a field of a repeated card (the same
+    structural line right above or below it both times: "Q:" and the same question asked of two
+    people), shorter than ``duplicates.min_words_exact`` units, or short enough to be a heading or
+    a list item (:data:`SHORT_LINE_WORDS`) and far from its first occurrence
+    (:data:`SHORT_LINE_GAP` blocks): a table of contents and the headings it lists, the same item
+    in two lists.
+``near`` / ``merged``
+    an edited copy (a typo, a word added or dropped, a clause replaced) of *one* earlier block, or
+    of *two adjacent* earlier blocks fused into one. Candidates come from MinHash + LSH over word
+    bigrams (blocks and their sentences, :mod:`._candidates`); each is verified exactly
+    (:func:`dedupe.overlap.overlap` and an alignment of the two texts): at least
+    ``duplicates.containment`` of the block's bigrams occur in the source and at least
+    ``duplicates.coverage`` of the source's in the block (a part of a longer block is an excerpt,
+    a pull quote, a summary line); the missing bigrams fall in few places (one per
+    ``duplicates.gap_bigrams`` bigrams) and the block brings new words in few places (one per
+    ``duplicates.edit_words`` units; words dropped and typos bring none); it is not the source
+    continued by something new (:func:`is_extension`), nor another item of a template (names or
+    numbers swapped, :func:`_templated`). Parallel sentences ("X is covariant in ..." / "Y is
+    contravariant in ...") and templated blurbs differ in several places, and evidence from several
+    scattered sources together is not a copy. A block with near copies in two or more places is a
+    template the page fills in (structure, as a line recurring three times is): they all stay.
 
-Why containment and not Jaccard: an edited copy in the seeds keeps 0.68 of its bigrams in the
-original but has a Jaccard of 0.35 with it, and a fused paragraph has 0.94 of its bigrams in the
-two originals together but a Jaccard of 0.58 with either.
+The first occurrence survives; the copy points at it (``duplicate_of``) with its evidence.
 """
 
 from __future__ import annotations
 
-from collections import Counter
+import difflib
+import unicodedata
+from collections import Counter, defaultdict
+from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any, Final
 
+import numpy as np
+import numpy.typing as npt
 import regex
 
-from ..config import Config
-from ..shapes import HEADING_END, is_sentence_end
-from ..text import CACHE_SIZE, ngram_set, sentences, words
+from ..config import Config, DuplicateConfig
+from ..overlap import Overlap, bigram_hashes, distinct, overlap, unit_key
+from ..shapes import sentences, spaced, unit_count, units
+from ..text import CACHE_SIZE, WORD_RE
 from . import Context, register
 from ._candidates import candidates
 
-__all__ = ["DuplicateStage"]
+__all__ = ["DuplicateStage", "title_cores"]
 
-#: A fused paragraph lists every earlier block that supplies at least this share of its bigrams.
-MERGE_SHARE = 0.2
-#: Below this many words, a near copy whose numbers differ from its source's is a different item of
-#: a templated list ("Teaching Award, 2013" / "Teaching Award, 2015"; product listings with their
-#: prices run to 20-25 words), not a copy: keep it. 20 -> 30 saved 10 genuine lines of the lines
-#: development set (4 held-out) and changed nothing on portal and dragnet.
+#: A paragraph fused from two adjacent earlier blocks holds at least this share of each of them
+#: (of their distinct bigrams): a merge of a heading and the paragraph under it is one.
+MERGE_SHARE = 0.5
+#: The candidates (most shared bigrams first) whose neighbours are tried as the other half of a merge.
+MERGE_TRIES = 3
+#: Below this many units, a near copy whose numbers differ from its source's, or which differs from
+#: it only by whole words swapped one for one (not a typo), is a different item of a templated list
+#: ("Teaching Award, 2013" / "Teaching Award, 2015"; "Book by January 5 for travel through May 31" /
+#: "... through August 31"; product listings with their prices run to 20-25 words), not a copy.
+#: 20 -> 30 saved 10 genuine lines of the lines development set (4 held-out) and changed nothing on
+#: portal and dragnet.
 NUMBERED_ITEM_MAX_WORDS = 30
-
-#: A short title-like line (no sentence end) repeated further than this many blocks from its first
-#: occurrence is a heading used twice by design, not a copy (portal development pages: tables of
-#: contents followed by the same section headings).
-HEADING_MAX_WORDS = 10
-HEADING_MAX_GAP = 3
-
-#: An exact copy of fewer words than this is a label the page repeats by design (the same
-#: interview question before each answer, "Add to cart" under every product) unless it is part of
-#: a copied passage or stands right under its original (text extracted twice). Ten words: the gold
-#: in, gold out benchmark counts shorter repeats apart for the same reason (benchmarks/wcxb.py).
-LABEL_MAX_WORDS = 10
-
-
-def _is_distant_heading(text: str, ws: list[str], gap: int) -> bool:
-    return len(ws) < HEADING_MAX_WORDS and gap > HEADING_MAX_GAP and not is_sentence_end(text, HEADING_END)
-
-
+#: A line of fewer units than this, recurring once further than :data:`SHORT_LINE_GAP` blocks away,
+#: is a heading or a list item used twice by design (a table of contents and its sections, the same
+#: ingredient in two recipes), not a copy. 10: the portal pages' tables of contents.
+SHORT_LINE_WORDS = 10
+SHORT_LINE_GAP = 3
+#: The first block is the title when it has at most this many units (wcxb titles: 99% under 25).
+TITLE_MAX_WORDS = 25
+#: A title of at least this many units repeated below goes however often it recurs (a one- or
+#: two-word first line, "Ingredients", may be the first of a page's labels).
+TITLE_MIN_WORDS = 3
+#: A site name beside a repeated title has at most this many units ("The Daily Ledger").
+AFFIX_MAX_WORDS = 6
+#: What separates a title from the site name in a page title: ``|``, ``-``, ``–``, ``—``, ``::``,
+#: ``·``, ``»`` with spaces around (a hyphen inside a word, "COVID-19", does not separate).
+_AFFIX_SEP = regex.compile(r"\s+(?:\||-|–|—|::|·|»)\s+")
 _NUMBER = regex.compile(r"\d+(?:[.,]\d+)*")
 #: A table row as trafilatura renders it ("| cell | cell |"). Rows of one table share their
 #: template (labels, repeated cells) and differ in a few key cells: near-duplicate matching would
 #: call different records copies (portal development pages: job listings, forum posts laid out in
 #: tables), so rows are only ever removed as exact repeats.
 _TABLE_ROW = regex.compile(r"^\s*\|.*\|")
+#: A word is mistyped (not another word) when one edit of one character (a letter inserted, dropped,
+#: replaced, or two neighbours swapped) turns it into the other, two for words of
+#: :data:`TYPO_LONG_CHARS` characters or more ("launced"/"launched", "thta"/"that", but not "May" /
+#: "August" or "covariant"/"contravariant"), and neither is a number ("2013" / "2015" are two items).
+TYPO_MIN_CHARS = 3
+TYPO_LONG_CHARS = 8
+#: Two words that share their first this many characters are forms of one word ("approves" /
+#: "approved"), whatever follows.
+STEM_CHARS = 5
+#: Words of at most this many characters may glue names together in a template's slot ("a"/"an",
+#: "of", "the", "de"): "an Agile methodology" / "a Waterfall methodology" swap names only.
+NAME_GLUE = 3
+#: Changes of a copy fewer than this many units apart are one edit (see :func:`_new_edits`).
+EDIT_JOIN = 2
+#: Keys that recur more often than this are not searched for runs pair by pair (a separator line
+#: repeated hundreds of times would make that quadratic): they are structure anyway.
+_RUN_MAX_OCCURRENCES: Final = 64
 
 
 @lru_cache(maxsize=CACHE_SIZE)
 def _near_sentences(text: str, min_words: int) -> tuple[str, ...]:
-    """The sentences of ``text`` matched on their own: at least ``min_words`` words, and fewer
+    """The sentences of ``text`` matched on their own: at least ``min_words`` units, and fewer
     than the whole text has."""
-    n = len(words(text))
-    return tuple(s for s in sentences(text) if min_words <= len(words(s)) < n)
+    n = unit_count(text)
+    return tuple(s for s in sentences(text) if min_words <= unit_count(s) < n)
+
+
+def title_cores(text: str) -> set[str]:
+    """Keys of ``text`` without a site name before or after it: for ``"Budget passes | City Wire"``
+    the key of ``"Budget passes"`` (the part that remains when a part of at most
+    :data:`AFFIX_MAX_WORDS` units is cut at a separator), and of the whole text."""
+    out = {unit_key(text)}
+    for m in _AFFIX_SEP.finditer(text):
+        left, right = text[: m.start()], text[m.end() :]
+        for core, affix in ((left, right), (right, left)):
+            if unit_count(affix) <= AFFIX_MAX_WORDS and unit_count(core) >= 1:
+                out.add(unit_key(core))
+    return out
+
+
+def _runs(
+    keys: list[str], min_run: int, structural: set[str], keys_text: list[str]
+) -> dict[int, tuple[int, int]]:
+    """Blocks of runs that recur exactly once: ``{later position: (earlier position, run length)}``.
+
+    Two runs match along a diagonal (position ``i`` and ``i + d`` hold equal keys); the maximal
+    stretches of a diagonal are the candidate runs. A stretch longer than ``d`` overlaps itself
+    (``A B A B A B``: a card repeated three times), and a run whose sequence of keys occurs other
+    than exactly twice in the document is structure: neither is a copy. A structural line (a key
+    in ``structural``) that ends a stretch is not part of the run, since it is followed by different
+    content at the two places: two product cards that share a price line just before their common
+    "Buying options:" label share one line, not two. Inside a run, or first in it, a structural line
+    is followed by the same block both times: it was copied with the run. A run of code
+    (:func:`_is_code`; ``keys_text`` are the blocks' texts) is not a copy either: two examples in
+    documentation share statements by design.
+    """
+    positions: defaultdict[str, list[int]] = defaultdict(list)
+    for i, k in enumerate(keys):
+        positions[k].append(i)
+    diagonals: defaultdict[int, set[int]] = defaultdict(set)
+    for ps in positions.values():
+        if 2 <= len(ps) <= _RUN_MAX_OCCURRENCES:
+            for a, p in enumerate(ps):
+                for q in ps[a + 1 :]:
+                    diagonals[q - p].add(p)
+    out: dict[int, tuple[int, int]] = {}
+    for d in sorted(diagonals):
+        for lo, hi in _stretches(sorted(diagonals[d])):
+            if keys[hi] in structural:
+                hi -= 1  # followed by different content at the two places: structure, not copied
+            if hi == lo + 1 and keys[lo] in structural:
+                lo = hi  # a label and the one line under it: a field of a repeated card
+            length = hi - lo + 1
+            if min_run <= length <= d and not _is_code(keys_text[lo : hi + 1]):
+                seq = keys[lo : hi + 1]
+                occurrences = sum(1 for p in positions[seq[0]] if keys[p : p + length] == seq)
+                if occurrences == 2:
+                    for t in range(length):
+                        out.setdefault(lo + d + t, (lo + t, length))
+    return out
+
+
+# -- A shape test, to move into dedupe.shapes ----------------------------------------------------
+#: A line of code: it ends with a brace or semicolon or starts with a closing one, holds a markup
+#: tag, brackets, an operator (=>, ==, !=), a call ("setCount(count + 1)", "f()"), a quoted key
+#: ('"name": "res"'), an identifier in snake_case or camelCase ("column_alias", "className"; not "iPhone"), a line
+#: continuation, a prompt or comment ("$ ", ">>>", "#>", "//"), a statement keyword first, or no
+#: word character at all ("});").
+_CODE_LINE = regex.compile(
+    r"[{};]\s*$|^\s*[)\]}]|</?[A-Za-z][^>]*>|[\[\]]|=>|==|!=|\w\([^)]*\)|\(\s*\)"
+    r"|^\s*[\"'][^\"']+[\"']\s*:|\b[a-z]+_\w+|\b[a-z]{2,}[A-Z]\w*|\\\s*$"
+    r"|^\s*(?:\$ |#!|#>|>>>|//|/\*)|^\s*(?:def|class|return|import|from|print|const|let|var)\b|^\W+$"
+)
+#: A run is code when at least this share of its lines are.
+CODE_SHARE = 0.5
+
+
+def _is_code(lines: list[str]) -> bool:
+    """Whether a run of lines is a piece of code (see :data:`_CODE_LINE`)."""
+    return sum(1 for line in lines if _CODE_LINE.search(line)) >= CODE_SHARE * len(lines)
+
+
+def _stretches(starts: list[int]) -> list[tuple[int, int]]:
+    """The maximal runs of consecutive numbers in the sorted ``starts``, as ``(first, last)``."""
+    out = []
+    begin = prev = starts[0]
+    for p in starts[1:]:
+        if p != prev + 1:
+            out.append((begin, prev))
+            begin = p
+        prev = p
+    out.append((begin, prev))
+    return out
+
+
+def _edit_distance(a: str, b: str, limit: int) -> int:
+    """Optimal string alignment distance (Levenshtein with swaps of neighbours), or ``limit + 1``
+    once it is certain to exceed ``limit``."""
+    if abs(len(a) - len(b)) > limit:
+        return limit + 1
+    prev2: list[int] = []
+    prev = list(range(len(b) + 1))
+    for i in range(1, len(a) + 1):
+        cur = [i] + [0] * len(b)
+        for j in range(1, len(b) + 1):
+            cost = a[i - 1] != b[j - 1]
+            cur[j] = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost)
+            if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
+                cur[j] = min(cur[j], prev2[j - 2] + 1)
+        if min(cur) > limit:
+            return limit + 1
+        prev2, prev = prev, cur
+    return prev[-1]
+
+
+def _card_field(keys: list[str], a: int, b: int, structural: set[str]) -> bool:
+    """Whether the blocks at ``a`` and ``b`` sit under (or above) the same structural line both
+    times: a field of a card the page repeats ("Q:" then the question asked of two people; a label
+    then the same value), not a copy."""
+    for step in (-1, 1):
+        x, y = a + step, b + step
+        if 0 <= x < len(keys) and 0 <= y < len(keys) and keys[x] == keys[y] and keys[x] in structural:
+            return True
+    return False
+
+
+def _is_variant(a: str, b: str) -> bool:
+    """A typo of the word, or another form of it (same first :data:`STEM_CHARS` characters, or all
+    of the shorter one but its last: "ally"/"allies")."""
+    if _is_typo(a, b):
+        return True
+    if any(c.isdigit() for c in a + b):
+        return False
+    short = min(len(a), len(b))
+    prefix = next((k for k, (x, y) in enumerate(zip(a, b)) if x != y), short)
+    return prefix >= STEM_CHARS or (short >= TYPO_MIN_CHARS and prefix >= short - 1)
+
+
+def _is_typo(a: str, b: str) -> bool:
+    if any(c.isdigit() for c in a + b) or min(len(a), len(b)) < TYPO_MIN_CHARS:
+        return False
+    limit = 2 if min(len(a), len(b)) >= TYPO_LONG_CHARS else 1
+    return _edit_distance(a, b, limit) <= limit
+
+
+def _new_edits(mine: list[str], source: list[str]) -> int:
+    """In how many places ``mine`` brings words its source does not have: words inserted, or words
+    replaced by other than a variant of them (:func:`_is_variant`). Changes less than
+    :data:`EDIT_JOIN` units apart are one place (a replaced clause that happens to keep a "the" of
+    the old one). Words dropped and typos bring nothing new: a copy may be condensed (the seeds'
+    edited copy drops two clauses) and mistyped; a different text of the same template differs in
+    several places."""
+    sm = difflib.SequenceMatcher(a=source, b=mine, autojunk=False)
+    places = 0
+    new_here = False
+    last_end = -EDIT_JOIN - 1  # position in ``mine`` after the last change
+    for tag, i1, i2, j1, j2 in sm.get_opcodes():
+        if tag == "equal":
+            continue
+        if j1 - last_end > EDIT_JOIN:  # a new place
+            places += new_here
+            new_here = False
+        new_here = (
+            new_here
+            or tag == "insert"
+            or (tag == "replace" and not (i2 - i1 == j2 - j1 == 1 and _is_variant(source[i1], mine[j1])))
+        )
+        last_end = j2
+    return places + new_here
+
+
+@lru_cache(maxsize=CACHE_SIZE)
+def _cased_units(text: str) -> tuple[str, ...]:
+    """:func:`dedupe.shapes.units` with their case (the same tokens, not case-folded)."""
+    return tuple(WORD_RE.findall(spaced(unicodedata.normalize("NFKC", text).replace("’", "'"))))
+
+
+def _is_name(word: str) -> bool:
+    """A capitalised word or a number: what differs between two items of one template."""
+    return word[:1].isupper() or any(c.isdigit() for c in word)
+
+
+def _templated(mine: str, source: str, short: bool) -> bool:
+    """``mine`` differs from ``source`` only by whole words swapped for others: names and numbers for
+    other names and numbers (short function words aside), or, in a ``short`` block, in two places or
+    more for as many words, or in one place one word for one that is not a variant of it. Another item of the
+    same template ("We are looking for a site engineer to join our growing team in Glasgow" /
+    "... a data analyst to join our friendly team in Leeds"; "The 3rd Annual Baltimore Summit is the
+    must-attend event ..." / "The 10th Annual Denver Summit ..."), not an edited copy."""
+    a, b = list(_cased_units(source)), list(_cased_units(mine))
+    sm = difflib.SequenceMatcher(a=[w.casefold() for w in a], b=[w.casefold() for w in b], autojunk=False)
+    ops = [op for op in sm.get_opcodes() if op[0] != "equal"]
+    if not ops or any(tag != "replace" for tag, *_ in ops):
+        return False
+    swapped = [a[i1:i2] + b[j1:j2] for _, i1, i2, j1, j2 in ops]
+    if (
+        any(w[:1].isupper() for words in swapped for w in words)
+        and all(all(_is_name(w) or len(w) <= NAME_GLUE for w in words) for words in swapped)
+        and not any(i2 - i1 == j2 - j1 == 1 and _is_variant(a[i1].casefold(), b[j1].casefold())
+                    for _, i1, i2, j1, j2 in ops)
+    ):  # fmt: skip
+        return True
+    if not short or any(i2 - i1 != j2 - j1 for _, i1, i2, j1, j2 in ops):
+        return False
+    if len(ops) > 1:
+        return True
+    _, i1, i2, j1, _ = ops[0]
+    return i2 - i1 == 1 and not _is_variant(a[i1].casefold(), b[j1].casefold())
+
+
+@dataclass
+class _Block:
+    text: str
+    key: str
+    n: int  # units
 
 
 @register("duplicates")
@@ -77,153 +341,199 @@ class DuplicateStage:
     name = "duplicates"
 
     def __init__(self, config: Config) -> None:
-        self.cfg = config.duplicates
+        self.cfg: DuplicateConfig = config.duplicates
 
     def run(self, ctx: Context) -> None:
         cfg = self.cfg
-        exact: dict[str, int] = {}
-        grams: dict[int, frozenset[str]] = {}
         alive = ctx.alive()
-        # One vectorised batch: every block long enough for near matching, and its sentences.
+        blocks = [_Block(ctx.blocks[k].text, unit_key(ctx.blocks[k].text), 0) for k in alive]
+        for b in blocks:
+            b.n = unit_count(b.text)
+        keys = [b.key for b in blocks]
+        counts = Counter(keys)
+        structural = {k for k, c in counts.items() if c >= cfg.structure_repeats}
+        runs = _runs(keys, cfg.min_run, structural, [b.text for b in blocks])
+        title = 0 if blocks and 1 <= blocks[0].n <= TITLE_MAX_WORDS else None
+        title_keys = title_cores(blocks[0].text) if title is not None else set()
+        near = self._near_candidates(blocks)
+        texts = [b.text for b in blocks]
+        seqs = bigram_hashes(texts)
+        first: dict[str, int] = {}
+        grams: dict[int, npt.NDArray[Any]] = {}  # surviving blocks: sorted distinct bigram hashes
+        copies: list[tuple[int, dict[str, Any]]] = []  # near copies found, decided at the end
+
+        def remove(i: int, source: int, **evidence: Any) -> None:
+            ctx.remove(alive[i], "duplicate.within", self.name,
+                       duplicate_of=[ctx.doc_id, ctx.blocks[alive[source]].index], **evidence)  # fmt: skip
+
+        for i, b in enumerate(blocks):
+            if i in runs:
+                src, length = runs[i]
+                remove(i, src, similarity=1.0, match="run", run_length=length)
+                continue
+            earlier = first.setdefault(b.key, i)
+            if earlier != i:
+                if not _card_field(keys, earlier, i, structural):
+                    self._exact(i, earlier, b, counts[b.key], title, remove)
+                continue  # an exact repeat is decided above, never by the near rules
+            if title is not None and i > title and title_cores(b.text) & title_keys:
+                remove(i, title, similarity=1.0, match="title")
+                continue
+            cands = sorted(j for j in near.get(i, ()) if j < i and j in grams)
+            found = self._near(ctx, alive, i, blocks, seqs, cands, grams, texts) if cands else None
+            if found is not None:
+                copies.append((i, found))
+                continue
+            grams[i] = distinct(seqs[i])
+        # A block with near copies of it in two or more places is a template the page fills in
+        # (the same sentence about each item, a different item each time): structure, as a line
+        # recurring three times is.
+        family = Counter(ev["duplicate_of"][1] for _, ev in copies if ev["match"] == "near")
+        for i, ev in copies:
+            if ev["match"] == "near" and family[ev["duplicate_of"][1]] + 1 >= cfg.structure_repeats:
+                continue
+            ctx.remove(alive[i], "duplicate.within", self.name, **ev)
+
+    def _exact(self, i: int, earlier: int, b: _Block, count: int, title: int | None, remove: Any) -> None:
+        cfg = self.cfg
+        if earlier == title and (count < cfg.structure_repeats or b.n >= TITLE_MIN_WORDS):
+            remove(i, earlier, similarity=1.0, match="title")
+        elif count >= cfg.structure_repeats:
+            return  # page structure: kept
+        elif b.n >= cfg.min_words_exact and not (b.n < SHORT_LINE_WORDS and i - earlier > SHORT_LINE_GAP):
+            remove(i, earlier, similarity=1.0, match="exact")
+
+    def _near_candidates(self, blocks: list[_Block]) -> dict[int, set[int]]:
+        """``{position: candidate positions}`` for every block long enough for near matching:
+        blocks (of any length: the sources of a merge may be short lines) one of whose units shares
+        an LSH band with it (the units are the blocks and their sentences)."""
+        cfg = self.cfg
         texts: list[str] = []
         owners: list[int] = []
         queries: list[bool] = []
-        near: set[int] = set()
-        #: Sure copies (exact, or near one block at ``alone_containment``) and near copies that wait
-        #: for a sure copy in their run, by position.
-        sure: set[int] = set()
-        pending: dict[int, dict[str, object]] = {}
-        source: dict[int, int] = {}
-        position = {k: i for i, k in enumerate(alive)}
-        at = {ctx.blocks[k].index: k for k in alive}
-        for k in alive:
-            ws = ctx.words(k)
-            if len(ws) < cfg.min_words_near or _TABLE_ROW.match(ctx.blocks[k].text):
+        for i, b in enumerate(blocks):
+            if b.n < 2:
                 continue
-            near.add(k)
-            texts.append(ctx.blocks[k].text)
-            owners.append(k)
-            queries.append(True)
-            for sent in _near_sentences(ctx.blocks[k].text, cfg.min_words_near):
-                texts.append(sent)
-                owners.append(k)
-                queries.append(False)
-        colliding = candidates(
+            query = b.n >= cfg.min_words_near and not _TABLE_ROW.match(b.text)
+            texts.append(spaced(b.text))
+            owners.append(i)
+            queries.append(query)
+            if query:
+                for sent in _near_sentences(b.text, cfg.min_words_near):
+                    texts.append(spaced(sent))
+                    owners.append(i)
+                    queries.append(False)
+        return candidates(
             texts, owners, queries, threshold=cfg.lsh_threshold, num_perm=cfg.num_perm, ngram=cfg.ngram
         )
-        for k in alive:
-            ws = ctx.words(k)
-            if not ws:
-                continue
-            key = " ".join(ws)
-            first = exact.get(key)
-            if first is not None and _is_distant_heading(ctx.blocks[k].text, ws, k - first):
-                # A table of contents and the section headings it lists, or a list heading used
-                # by design: repeated titles that are a copy sit next to the original.
-                first = None
-            if first is not None and len(ws) >= cfg.min_words_exact:
-                exact_evidence: dict[str, object] = {
-                    "duplicate_of": [ctx.doc_id, ctx.blocks[first].index],
-                    "similarity": 1.0,
-                    "match": "exact",
-                }
-                source[k] = first
-                if len(ws) >= LABEL_MAX_WORDS or position[k] - position[first] == 1:
-                    ctx.remove(k, "duplicate.within", self.name, **exact_evidence)
-                    sure.add(k)
-                else:
-                    pending[k] = exact_evidence
-                continue
-            mine = ngram_set(ctx.blocks[k].text, cfg.ngram)
-            if k in near:
-                # Candidates: earlier blocks that survived (a copy of a copy points at the first).
-                cands = {j for j in colliding.get(k, ()) if j < k and j in grams}
-                evidence = self._near(ctx, k, mine, cands, grams) if cands else None
-                if evidence is not None:
-                    source[k] = at[evidence["duplicate_of"][1]]  # type: ignore[index]
-                    if evidence.pop("alone"):
-                        ctx.remove(k, "duplicate.within", self.name, **evidence)
-                        sure.add(k)
-                    else:
-                        pending[k] = evidence
-                    continue
-            exact.setdefault(key, k)
-            grams[k] = mine
-        self._copied_runs(ctx, alive, sure, pending, source)
 
-    def _copied_runs(
+    def _allowed_gaps(self, n_bigrams: int) -> int:
+        return max(1, n_bigrams // self.cfg.gap_bigrams)
+
+    def _near(
         self,
         ctx: Context,
         alive: list[int],
-        sure: set[int],
-        pending: dict[int, dict[str, object]],
-        source: dict[int, int],
-    ) -> None:
-        """Remove the pending copies whose run of consecutive copies is a copied passage: it holds
-        a sure copy, or two neighbours that are exact copies of two neighbours in the same order.
-        (Two near copies of two neighbours are the next item of a template: "name, blurb".)"""
-        run: list[int] = []
-        anchored = False
-        position = {k: i for i, k in enumerate(alive)}
-        for k in [*alive, -1]:
-            if k in pending or k in sure:
-                if run and self._exact_pair(run[-1], k, pending, source, position):
-                    anchored = True
-                run.append(k)
-                anchored = anchored or k in sure
-                continue
-            if anchored:
-                for j in run:
-                    if j in pending:
-                        ctx.remove(j, "duplicate.within", self.name, **pending[j])
-            run, anchored = [], False
-
-    @staticmethod
-    def _exact_pair(
-        j: int,
-        k: int,
-        pending: dict[int, dict[str, object]],
-        source: dict[int, int],
-        position: dict[int, int],
-    ) -> bool:
-        return (
-            pending.get(j, {}).get("match") == "exact"
-            and pending.get(k, {}).get("match") == "exact"
-            and position[source[k]] - position[source[j]] == 1
-        )
-
-    def _near(
-        self, ctx: Context, k: int, mine: frozenset[str], cands: set[int], grams: dict[int, frozenset[str]]
-    ) -> dict[str, object] | None:
-        """The evidence that block ``k`` is a near copy of ``cands`` (``"alone"``: sure enough to go
-        outside a copied run), or ``None``."""
-        share: Counter[int] = Counter()
-        covered: set[str] = set()
-        for c in sorted(cands):
-            inter = mine & grams[c]
-            share[c] = len(inter)
-            covered |= inter
-        containment = len(covered) / len(mine)
-        if containment < self.cfg.containment or len(covered) < self.cfg.min_shared:
+        i: int,
+        blocks: list[_Block],
+        seqs: list[npt.NDArray[Any]],
+        cands: list[int],
+        grams: dict[int, npt.NDArray[Any]],
+        texts: list[str],
+    ) -> dict[str, Any] | None:
+        """The evidence that block ``i`` is a near copy of one of ``cands`` (or of two adjacent
+        blocks fused), or None."""
+        cfg = self.cfg
+        seq = seqs[i]
+        single = {j: overlap(seq, grams[j]) for j in cands}
+        best = max(cands, key=lambda j: (single[j].containment, -j))
+        sources = [best]
+        ov: Overlap | None = single[best]
+        if not self._passes(single[best], i, [best], seqs, texts, cfg.min_shared):
+            # Two adjacent earlier blocks fused into this one: a candidate and its neighbour (which
+            # may be a short heading that shares too few bigrams to be a candidate itself).
+            ov = None
+            found = distinct(seq)
+            for j in sorted(cands, key=lambda j: -single[j].shared)[:MERGE_TRIES]:
+                for a, b in ((j - 1, j), (j, j + 1)):
+                    if a not in grams or b not in grams or b >= i:
+                        continue
+                    if min(_share_in(grams[a], found), _share_in(grams[b], found)) < MERGE_SHARE:
+                        continue
+                    union = overlap(seq, np.union1d(grams[a], grams[b]))
+                    if union.shared <= max(single[c].shared if c in single else 0 for c in (a, b)):
+                        continue  # the second block adds nothing
+                    if self._passes(union, i, [a, b], seqs, texts, cfg.min_shared) and (
+                        ov is None or union.containment > ov.containment
+                    ):
+                        ov, sources = union, [a, b]
+        if ov is None:
             return None
-        text = ctx.blocks[k].text
-        if len(text.split()) < NUMBERED_ITEM_MAX_WORDS:
-            numbers = set(_NUMBER.findall(text))
-            source_numbers = {n for c in cands for n in _NUMBER.findall(ctx.blocks[c].text)}
-            if numbers - source_numbers:
+        mine = blocks[i]
+        if mine.n < NUMBERED_ITEM_MAX_WORDS:
+            numbers = set(_NUMBER.findall(mine.text))
+            if numbers - {n for j in sources for n in _NUMBER.findall(blocks[j].text)}:
                 return None
-        best = max(sorted(share), key=lambda c: share[c])
-        jaccard = len(mine & grams[best]) / len(mine | grams[best])
-        evidence: dict[str, object] = {
-            "duplicate_of": [ctx.doc_id, ctx.blocks[best].index],
-            "similarity": containment,
-            "jaccard": jaccard,
-            "threshold": self.cfg.containment,
+        if len(sources) == 1 and _templated(mine.text, blocks[best].text, mine.n < NUMBERED_ITEM_MAX_WORDS):
+            return None
+        evidence: dict[str, Any] = {
+            "duplicate_of": [ctx.doc_id, ctx.blocks[alive[sources[0]]].index],
+            "similarity": ov.containment,
+            "gaps": ov.gaps,
+            "threshold": cfg.containment,
             "match": "near",
         }
-        sources = sorted(c for c in share if share[c] >= MERGE_SHARE * len(mine))
         if len(sources) > 1:
             evidence["match"] = "merged"
-            evidence["merged_from"] = [[ctx.doc_id, ctx.blocks[c].index] for c in sources]
-        evidence["alone"] = share[best] >= self.cfg.alone_containment * len(mine)
+            evidence["merged_from"] = [[ctx.doc_id, ctx.blocks[alive[j]].index] for j in sources]
         return evidence
+
+    def _passes(
+        self,
+        ov: Overlap,
+        i: int,
+        sources: list[int],
+        seqs: list[npt.NDArray[Any]],
+        texts: list[str],
+        min_shared: int,
+    ) -> bool:
+        """A copy of ``sources``: enough of it found there, missing in few places, not an excerpt of
+        the source nor the source with something added (:func:`is_extension`), and new words
+        brought in few places (:func:`_new_edits`)."""
+        seq = seqs[i]
+        if not (ov.containment >= self.cfg.containment and ov.shared >= min_shared):
+            return False
+        if len(sources) == 1 and _share_in(distinct(seqs[sources[0]]), distinct(seq)) < self.cfg.coverage:
+            return False  # a part of a longer block (a pull quote, a summary line), not a copy of it
+        if ov.gaps > self._allowed_gaps(len(seq)):
+            return False
+        if is_extension(seq, [seqs[j] for j in sources]):
+            return False
+        mine = units(texts[i])
+        theirs = [u for j in sources for u in units(texts[j])]
+        return _new_edits(mine, theirs) <= max(1, len(mine) // self.cfg.edit_words)
+
+
+#: A block that holds its source whole (losing at most this many of the source's bigrams, the ones
+#: its additions cut) and adds at least :data:`EXTENSION_MIN_NEW` bigrams of its own, and at least
+#: :data:`EXTENSION_MIN_SHARE` of its bigrams, says more than its source: a lede that repeats the
+#: title and goes on, a paragraph continued by a new sentence. It is not a copy. An added word adds
+#: two bigrams and cuts one; a replaced clause cuts several; a heading fused to a long paragraph
+#: adds a few percent.
+EXTENSION_MAX_LOST = 1
+EXTENSION_MIN_NEW = 3
+EXTENSION_MIN_SHARE = 0.1
+
+
+def _share_in(source: npt.NDArray[Any], mine: npt.NDArray[Any]) -> float:
+    """The share of the (sorted distinct) bigram hashes ``source`` found in ``mine``."""
+    return float(np.isin(source, mine, assume_unique=True).mean()) if len(source) else 0.0
+
+
+def is_extension(seq: npt.NDArray[Any], sources: list[npt.NDArray[Any]]) -> bool:
+    """Whether the block with bigram hashes ``seq`` is its sources plus something new."""
+    mine = distinct(seq)
+    theirs = distinct(np.concatenate(sources)) if len(sources) > 1 else distinct(sources[0])
+    lost = int(np.count_nonzero(~np.isin(theirs, mine)))
+    new = int(np.count_nonzero(~np.isin(mine, theirs)))
+    return lost <= EXTENSION_MAX_LOST and new >= max(EXTENSION_MIN_NEW, EXTENSION_MIN_SHARE * len(mine))
