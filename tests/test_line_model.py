@@ -80,7 +80,7 @@ def test_contributions_add_up_to_the_score():
 
 def test_removal_evidence_names_the_score_and_the_top_features():
     text = "\n".join([*PROSE, *MENU])
-    r = dedupe.clean(text, config=Config(boilerplate=BoilerplateConfig(quality_threshold=0.01)))
+    r = dedupe.clean(text, config=Config(boilerplate=BoilerplateConfig(quality=True, quality_threshold=0.01)))
     removed = [d for d in r.decisions if not d.kept and d.evidence.get("rule") == "quality_model"]
     assert removed
     for d in removed:

@@ -130,8 +130,13 @@ class BoilerplateConfig:
     #: A line of at most this many words before the headline, without sentence punctuation, is a
     #: section label or kicker ("World Media", "Opinion").
     max_label_words: int = 3
-    #: The learned line-quality pass (see :mod:`dedupe.stages.quality`).
-    quality: bool = True
+    #: The learned line-quality pass (see :mod:`dedupe.stages.quality`). Off by default: at its
+    #: precision-first threshold it removes almost nothing, and on the wcxb tune part (trafilatura's
+    #: text cleaned, benchmarks/ablation.py --configs default,model) it is a wash: F1 0.802 -> 0.803,
+    #: listing 0.517 -> 0.514, gold lines lost unchanged (1.61%); on measure F1 unchanged (0.844) and
+    #: gold lost 1.46% -> 1.48% (product 1.51% -> 2.14%). The earlier model (lines set, 0.9) was 85%
+    #: of the gold lines lost on wcxb.
+    quality: bool = False
     quality_threshold: float = QUALITY_THRESHOLD
     #: Remove readers' comment sections under the article (``boilerplate.comments``), as
     #: ``html.include_comments=False`` leaves them out of HTML pages.

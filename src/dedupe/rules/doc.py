@@ -97,7 +97,9 @@ guard says otherwise: prose (8+ words with 20% function words ending like a sent
 words) stays; the headline above the first prose line stays when the prose takes up its content
 words; a punctuation fragment between two kept lines takes their side. The evidence gives the
 probability, the threshold, the length, the stopword density and the three features that pushed
-the score up most (`top_features`: name, value, log-odds added).
+the score up most (`top_features`: name, value, log-odds added). The pass is off by default
+(`boilerplate.quality`): at that threshold it removes almost nothing, and on the tune part its
+effect on the whole cleaner is a wash (F1 +0.001, listing pages -0.003, gold lines lost unchanged).
 """
 
 _OTHER_STAGES = """\
