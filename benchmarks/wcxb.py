@@ -73,8 +73,6 @@ HTML_VARIANTS: dict[str, dict[str, Any]] = {
     "dedupe[no-tables]": {"include_tables": False},
     "dedupe[balanced+comments]": {"favor": "balanced", "include_comments": True},
     "dedupe[precision+no-tables]": {"favor": "precision", "include_tables": False},
-    # The learned line model on the extracted text too (off by default; see dedupe.config).
-    "dedupe[line-model]": {"line_quality": True},
 }
 
 

@@ -225,6 +225,9 @@ class HtmlConfig:
     #: Run the learned line-quality model on extracted text too. Off: trafilatura has already judged
     #: the layout with the DOM, and the model (trained on plain-text lines) emptied 16 portal pages
     #: whose extraction held only menus and table rows (portal F1 0.884 -> 0.839, dragnet 0.903 -> 0.898).
+    #: The wcxb model (0.86) on extracted text, 40 pages per type (benchmarks/quality.py --sets wcxb
+    #: --wcxb-per-type 40): tune F1 0.693 -> 0.694 (collection +0.009, product -0.001), measure
+    #: unchanged (0.740): still off. Runs only where ``boilerplate.quality`` is on too.
     line_quality: bool = False
     #: A table row whose characters are at least this share link text is removed as
     #: ``boilerplate.links`` (see :func:`dedupe.html.row_link_density`); ``None`` keeps every row.
