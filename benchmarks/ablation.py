@@ -40,7 +40,8 @@ def configs() -> dict[str, Callable[[], Any]]:
     return {
         "default": Config,
         "no-model": lambda: Config(boilerplate=BoilerplateConfig(quality=False)),
-        "model@0.97": lambda: Config(boilerplate=BoilerplateConfig(quality_threshold=0.97)),
+        "model": lambda: Config(boilerplate=BoilerplateConfig(quality=True)),
+        "model@0.97": lambda: Config(boilerplate=BoilerplateConfig(quality=True, quality_threshold=0.97)),
         "no-comments": lambda: Config(boilerplate=BoilerplateConfig(comments=False)),
         "no-duplicates": lambda: Config(stages=tuple(s for s in every if s != "duplicates")),
         "no-offtopic": lambda: Config(stages=tuple(s for s in every if s != "offtopic")),

@@ -37,7 +37,7 @@ def _strict() -> Config:
     score = float(
         QualityModel.default().predict(document_features([b.text for b in ctx.blocks], ctx.stopwords))[0]
     )
-    return Config(boilerplate=BoilerplateConfig(quality_threshold=score))
+    return Config(boilerplate=BoilerplateConfig(quality=True, quality_threshold=score))
 
 
 def test_headline_of_a_short_news_text_is_kept():

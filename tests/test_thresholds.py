@@ -165,14 +165,14 @@ def test_quality_threshold_boundary():
     # A navigation line between prose: the quality model scores it above the prose around it (the
     # prose is never the model's to remove: see the prose guard).
     text = _doc(ORIGINAL, "Login Register Search Cart", *FILLER)
-    cfg = Config(stages=("boilerplate",), boilerplate=BoilerplateConfig(quality_threshold=0.01))
+    cfg = Config(stages=("boilerplate",), boilerplate=BoilerplateConfig(quality=True, quality_threshold=0.01))
     decisions = dedupe.clean(text, config=cfg).decisions
     d = decisions[1]
     assert not d.kept and d.evidence["rule"] == "quality_model"
     assert all(other.kept for k, other in enumerate(decisions) if k != 1)
     score = d.evidence["score"]
     for thr, kept in ((score, False), (min(1.0, score + 1e-9), True)):
-        cfg = Config(stages=("boilerplate",), boilerplate=BoilerplateConfig(quality_threshold=thr))
+        cfg = Config(stages=("boilerplate",), boilerplate=BoilerplateConfig(quality=True, quality_threshold=thr))
         assert dedupe.clean(text, config=cfg).decisions[1].kept is kept
 
 
@@ -253,7 +253,7 @@ def test_long_prose_is_never_the_models_whatever_its_ending(n_words):
     words = ("the council said that it would vote on the plan for the harbour and the roads " * 10).split()
     block = " ".join(words[: n_words - 1]) + " | Comments |  |"  # n_words words in all
     text = _doc(ORIGINAL, block, *FILLER)
-    cfg = Config(stages=("boilerplate",), boilerplate=BoilerplateConfig(quality_threshold=0.0))
+    cfg = Config(stages=("boilerplate",), boilerplate=BoilerplateConfig(quality=True, quality_threshold=0.0))
     d = dedupe.clean(text, config=cfg).decisions[1]
     assert d.kept is (n_words >= PROSE_LONG_WORDS), d
 
@@ -262,7 +262,7 @@ def test_long_prose_is_never_the_models_whatever_its_ending(n_words):
                                            ("| The council approved the plan on Monday after a long debate |  |", False)])  # fmt: skip
 def test_table_row_is_judged_by_its_last_cell(row, kept):
     text = _doc(ORIGINAL, row, *FILLER)
-    cfg = Config(stages=("boilerplate",), boilerplate=BoilerplateConfig(quality_threshold=0.0))
+    cfg = Config(stages=("boilerplate",), boilerplate=BoilerplateConfig(quality=True, quality_threshold=0.0))
     assert dedupe.clean(text, config=cfg).decisions[1].kept is kept
 
 
@@ -279,13 +279,13 @@ def test_table_row_is_judged_by_its_last_cell(row, kept):
 )
 def test_punctuation_fragment_takes_its_neighbours_class(before, fragment, kept):
     text = _doc(ORIGINAL, before, fragment, FILLER[1])
-    cfg = Config(stages=("boilerplate",), boilerplate=BoilerplateConfig(quality_threshold=0.0))
+    cfg = Config(stages=("boilerplate",), boilerplate=BoilerplateConfig(quality=True, quality_threshold=0.0))
     res = dedupe.clean(text, config=cfg)
     assert res.decisions[2].kept is kept, res.decisions
 
 
 def test_punctuation_fragment_at_the_edge_is_the_models():
-    cfg = Config(stages=("boilerplate",), boilerplate=BoilerplateConfig(quality_threshold=0.0))
+    cfg = Config(stages=("boilerplate",), boilerplate=BoilerplateConfig(quality=True, quality_threshold=0.0))
     res = dedupe.clean(_doc(ORIGINAL, *FILLER, "("), config=cfg)
     assert not res.decisions[3].kept
 

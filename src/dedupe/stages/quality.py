@@ -1,28 +1,37 @@
-"""Paragraph quality: a small learned model of "is this line page furniture?", on plain text.
+"""The learned line model: "is this line page furniture?", on plain text, precision first.
 
 jusText (Pomikálek 2011) classifies a paragraph from its length and stopword density, then lets
-short and doubtful paragraphs take the class of their neighbours. Its fixed thresholds remove
-ordinary news paragraphs (a 186-character news sentence has a stopword density of 0.29, below
-jusText's 0.30), so here the same observations are features of a gradient-boosted tree model:
+short and doubtful paragraphs take the class of their neighbours. Here the same observations, and
+the layout around a line, are features of a small gradient-boosted tree model (:data:`FEATURE_NAMES`),
+all of them shapes that carry across sites (no site's vocabulary; the only words are the stoplist
+of the text's language):
 
-- the line itself: length, words, stopword density, share of digits, capitals and punctuation,
-  whether it ends like a sentence, table pipes, currency, mojibake;
-- its context (the jusText idea): the same features of the previous and next lines and the mean
-  over a window of seven lines;
-- the document: mean features, share of long lines, number of lines, position of the line.
+- the line itself: length in words and characters (a run of a script written without spaces
+  counted as one word per two characters), function-word density, shares of digits, capitals and
+  punctuation, a sentence end in any script, a final colon, table row, list marker, title case,
+  link-like text, currency, a lower-case start, menu separators, no letters, the no-space script share;
+- the two lines on each side (their length, sentence end, function words, table row, list marker,
+  title case) and the mean over a window of seven lines;
+- structure: the run of short lines the line is in (length, position from either end), runs of
+  headline-shaped, list and table lines, distance to the nearest prose line before and after, the
+  share of the prose before and after it, whether it stands before the first or after the last
+  prose line, how many of its content words the prose also uses, exact copies and two-word
+  templates within the document;
+- a few document-wide shares (short lines, prose lines) and the line's length against the mean.
 
-The model is trained by ``training/train_quality.py`` on data anyone can regenerate (the `lines`
-development set, train split only; see that script) and shipped as JSON trees in
+The model is trained by ``training/train_quality.py`` on the wcxb line set (trafilatura's text of
+the tune pages labelled by the human gold, and the gold lines themselves as genuine), its threshold
+chosen out of fold for a removal precision of 0.9, and shipped as JSON trees in
 ``dedupe/data/quality_model.json`` (no pickle). A block is removed as ``boilerplate.low_quality``
 when the model's probability reaches ``boilerplate.quality_threshold``; the evidence gives the
-probability, the threshold and the features that matter most to a reader (length, stopword
-density).
+probability, the threshold and the features that pushed the score up most (``top_features``).
 """
 
 from __future__ import annotations
 
 import json
 import math
+from collections import Counter
 from functools import cache, lru_cache
 from importlib import resources
 from typing import Any
@@ -31,13 +40,14 @@ import numpy as np
 import regex
 
 from ..config import Config
-from ..shapes import FEATURE_END
+from ..shapes import FEATURE_END, SentenceEnd
 from ..text import char_classes, content_of, words
 from . import Context, Pass
 
 __all__ = ["FEATURE_NAMES", "QualityModel", "QualityPass", "document_features"]
 
-_BASE = (
+#: The shape of one line.
+_LINE = (
     "log_chars",
     "log_words",
     "stopword_density",
@@ -45,86 +55,282 @@ _BASE = (
     "upper_share",
     "punct_share",
     "ends_like_sentence",
-    "pipes",
+    "ends_colon",
+    "table_row",
+    "list_marker",
+    "title_case",
+    "link_like",
     "currency",
+    "starts_lower",
+    "separator",
+    "no_letters",
+    "no_space_script",
+)
+#: The line features also read for the two lines before and the two after a line.
+_NEIGHBOUR = ("log_words", "ends_like_sentence", "stopword_density", "table_row", "list_marker", "title_case")
+#: The line features averaged over a window of seven lines.
+_WINDOW_OF = ("log_words", "ends_like_sentence", "stopword_density", "list_marker")
+#: Where the line stands: runs of lines of one shape, distance to the prose, repetition.
+_STRUCTURE = (
+    "short_run",
+    "short_run_pos",
+    "short_run_left",
+    "headline_run",
+    "list_run",
+    "table_run",
+    "prose",
+    "prose_before",
+    "prose_after",
+    "prose_tokens_before",
+    "prose_tokens_after",
+    "token_position",
+    "position",
+    "before_first_prose",
+    "after_last_prose",
+    "prose_overlap",
+    "prose_overlap_count",
+    "copies",
+    "template",
+)
+#: The document as a whole.
+_DOCUMENT = (
+    "doc_log_lines",
+    "doc_short",
+    "doc_prose",
+    "doc_list",
+    "doc_table",
+    "doc_log_words",
+    "doc_stopword_density",
+    "doc_ends_like_sentence",
+    "doc_no_space_script",
     "has_stoplist",
-    "mojibake",
+    "relative_log_words",
 )
 FEATURE_NAMES: tuple[str, ...] = (
-    *_BASE,
-    *(f"prev_{n}" for n in _BASE),
-    *(f"next_{n}" for n in _BASE),
-    *(f"window_{n}" for n in _BASE),
-    *(f"doc_{n}" for n in _BASE),
-    "doc_long_share",
-    "position",
-    "is_first",
-    "is_last",
-    "log_lines",
+    *_LINE,
+    *(f"{side}{d}_{n}" for side in ("prev", "next") for d in (1, 2) for n in _NEIGHBOUR),
+    *(f"window_{n}" for n in _WINDOW_OF),
+    *_STRUCTURE,
+    *_DOCUMENT,
 )
+_COL = {n: i for i, n in enumerate(_LINE)}
 
-_CURRENCY = regex.compile(r"[$€£¥]|\b(?:EUR|USD|GBP|CHF)\b")
-_MOJIBAKE = regex.compile(r"Ã[\x80-\xbf¼¶¤Ÿ–—]|â€")
-_LONG = math.log1p(100)
+#: A sentence end in any script: the marks of Latin and of Chinese and Japanese, then closers.
+_END = SentenceEnd("line_model", ".!?…。！？", "\"'”’»)\\]」』")
+_CURRENCY = regex.compile(r"[$€£¥₹]|\b(?:EUR|USD|GBP|CHF)\b")
+_LIST = regex.compile(r"^(?:[-*•·▪►–]\s|\(?\d{1,3}[.)]\s|\(?[a-zA-Z][.)]\s)")
+_LINK = regex.compile(r"https?://|www\.|\S+@\S+\.\w+|(?:^|\s)@\w{2,}")
+#: Breadcrumb and menu separators between items ("Home » News", "Share | Print").
+_SEPARATOR = regex.compile(r"\s[|»›/•·>]\s|\s[|»›/•·>]$")
+#: Scripts written without spaces between words: a run of them is one "word" to :func:`words`.
+_NO_SPACE = regex.compile(r"[\p{Han}\p{Hiragana}\p{Katakana}\p{Hangul}\p{Thai}\p{Lao}\p{Khmer}\p{Myanmar}]")
+#: Characters of a no-space script that make up about one word (for the word count of a line).
+NO_SPACE_CHARS_PER_WORD = 2
+#: A short line: at most this many words (navigation items, labels, cells).
+SHORT_WORDS = 4
+#: Prose: at least this many words ending like a sentence (or twice as many, however it ends), not
+#: a table row; or at least PROSE_ANY_WORDS words.
+PROSE_WORDS = 10
+PROSE_ANY_WORDS = 40
+#: A headline-shaped line: this many words, not a sentence, not a list item or table row.
+HEADLINE_WORDS = (3, 16)
+#: Lines on each side averaged into the ``window_`` features.
 _WINDOW = 3
+#: Distances and runs are capped here (log1p of it): "far" is far enough.
+_FAR = 99
 
 
 @lru_cache(maxsize=1 << 15)
-def _line_cached(text: str, stop: frozenset[str]) -> tuple[float, ...]:
-    return tuple(_line(text, words(text), stop))
+def _line_cached(text: str, stop: frozenset[str]) -> tuple[tuple[float, ...], int, tuple[str, ...]]:
+    ws = words(text)
+    return tuple(_line(text, ws, stop)), _word_count(text, ws), tuple(ws)
+
+
+def _word_count(text: str, ws: list[str]) -> int:
+    """Words of a line, a run of a no-space script counted as one word per two characters."""
+    cjk = len(_NO_SPACE.findall(text))
+    if not cjk:
+        return len(ws)
+    return len(ws) + cjk // NO_SPACE_CHARS_PER_WORD
 
 
 def _line(text: str, ws: list[str], stop: frozenset[str]) -> list[float]:
-    n_chars = len(text)
-    letters, alnum, spaces, digits, upper = char_classes(text)
+    t = text.strip()
+    n_chars = len(t)
+    letters, alnum, spaces, digits, upper = char_classes(t)
+    toks = [w for w in t.split() if w[:1].isalpha()]
+    first = next((c for c in t if c.isalpha()), "")
+    cjk = len(_NO_SPACE.findall(t)) if not t.isascii() else 0
     return [
         math.log1p(n_chars),
-        math.log1p(len(ws)),
+        math.log1p(_word_count(t, ws)),
         sum(map(stop.__contains__, ws)) / len(ws) if ws else 0.0,
         digits / max(1, n_chars),
         upper / max(1, letters),
         (n_chars - alnum - spaces) / max(1, n_chars),
-        1.0 if FEATURE_END(text) else 0.0,
-        float(min(text.count("|"), 5)),
-        1.0 if _CURRENCY.search(text) else 0.0,
-        1.0 if stop else 0.0,
-        1.0 if _MOJIBAKE.search(text) else 0.0,
+        1.0 if _END(t) else 0.0,
+        1.0 if t.endswith(":") else 0.0,
+        1.0 if len(t) > 1 and t[0] == "|" and t[-1] == "|" else 0.0,
+        1.0 if _LIST.match(t) else 0.0,
+        sum(w[0].isupper() for w in toks) / len(toks) if toks else 0.0,
+        1.0 if _LINK.search(t) else 0.0,
+        1.0 if _CURRENCY.search(t) else 0.0,
+        1.0 if first.islower() else 0.0,
+        1.0 if _SEPARATOR.search(t) else 0.0,
+        1.0 if letters == 0 else 0.0,
+        cjk / max(1, letters),
     ]
+
+
+def _runs(flags: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """For each position: the length of the run of true flags it is in (0 outside) and its index in it."""
+    n = len(flags)
+    length = np.zeros(n)
+    pos = np.zeros(n)
+    i = 0
+    while i < n:
+        if not flags[i]:
+            i += 1
+            continue
+        j = i
+        while j < n and flags[j]:
+            j += 1
+        length[i:j] = j - i
+        pos[i:j] = np.arange(j - i)
+        i = j
+    return length, pos
+
+
+def _distance(flags: np.ndarray, reverse: bool) -> np.ndarray:
+    """Lines to the nearest flagged line before (after, if ``reverse``) each line, capped at _FAR."""
+    n = len(flags)
+    out = np.full(n, float(_FAR))
+    last = None
+    for i in range(n - 1, -1, -1) if reverse else range(n):
+        if last is not None:
+            out[i] = min(_FAR, abs(i - last))
+        if flags[i]:
+            last = i
+    return out
 
 
 def document_features(
     texts: list[str], stop: frozenset[str], tokens: list[list[str]] | None = None
 ) -> np.ndarray:
-    """The feature matrix (one row per line, columns :data:`FEATURE_NAMES`) of a document's lines."""
+    """The feature matrix (one row per line, columns :data:`FEATURE_NAMES`) of a document's lines.
+
+    ``tokens``, if given, are the lines' words (:func:`dedupe.text.words`); else they are computed.
+    """
     n = len(texts)
-    width = len(_BASE)
     if n == 0:
         return np.zeros((0, len(FEATURE_NAMES)))
     if tokens is None:
-        # The features of a line do not depend on its neighbours: remembered per (text, stoplist),
-        # since every fixed-point pass asks for the same lines again.
-        base = np.array([_line_cached(t, stop) for t in texts], dtype=np.float64)
+        # The features of a line alone are remembered per (text, stoplist): every fixed-point pass
+        # asks for the same lines again.
+        rows = [_line_cached(t, stop) for t in texts]
     else:
-        base = np.array([_line(t, w, stop) for t, w in zip(texts, tokens)], dtype=np.float64)
-    zero = np.zeros((1, width))
-    prev = np.vstack([zero, base[:-1]])
-    nxt = np.vstack([base[1:], zero])
-    csum = np.vstack([zero, np.cumsum(base, axis=0)])
+        rows = [(tuple(_line(t, w, stop)), _word_count(t, w), tuple(w)) for t, w in zip(texts, tokens)]
+    base = np.array([r[0] for r in rows], dtype=np.float64).reshape(n, len(_LINE))
+    nw = np.array([r[1] for r in rows], dtype=np.float64)
+    wsl = [r[2] for r in rows]
+    end, lst, tab = (
+        base[:, _COL["ends_like_sentence"]],
+        base[:, _COL["list_marker"]],
+        base[:, _COL["table_row"]],
+    )
+    prose = ((nw >= PROSE_WORDS) & ((end == 1) | (nw >= 2 * PROSE_WORDS)) & (tab == 0)) | (
+        nw >= PROSE_ANY_WORDS
+    )
+    short = nw <= SHORT_WORDS
+    head = (nw >= HEADLINE_WORDS[0]) & (nw <= HEADLINE_WORDS[1]) & (end == 0) & (lst == 0) & (tab == 0)
+    short_run, short_pos = _runs(short)
+    head_run, _ = _runs(head)
+    list_run, _ = _runs(lst == 1)
+    table_run, _ = _runs(tab == 1)
     idx = np.arange(n)
+    prose_tokens = np.where(prose, nw, 0.0)
+    total_prose = prose_tokens.sum()
+    cum = np.cumsum(prose_tokens)
+    if total_prose:
+        before, after = (cum - prose_tokens) / total_prose, (total_prose - cum) / total_prose
+    else:
+        before, after = np.zeros(n), np.zeros(n)
+    ctok = np.cumsum(nw)
+    token_pos = (ctok - nw) / max(1.0, float(nw.sum()))
+    pidx = np.flatnonzero(prose)
+    first, last = (int(pidx[0]), int(pidx[-1])) if len(pidx) else (n, -1)
+    # Content words shared with the prose of the document (other lines than this one): a label or
+    # a list item that names what the article is about is part of it; a menu is not.
+    vocab: Counter[str] = Counter()
+    content = []
+    for k in range(n):
+        c = {w for w in wsl[k] if w not in stop and len(w) > 2 and not w.isdigit()}
+        content.append(c)
+        if prose[k]:
+            vocab.update(c)
+    overlap = np.full(n, -1.0)
+    overlap_n = np.zeros(n)
+    for k in range(n):
+        if content[k]:
+            own = 1 if prose[k] else 0
+            hit = sum(1 for w in content[k] if vocab[w] - own > 0)
+            overlap[k] = hit / len(content[k])
+            overlap_n[k] = math.log1p(hit)
+    folded = [t.strip().casefold() for t in texts]
+    seen = Counter(folded)
+    copies = np.array([math.log1p(seen[f] - 1) for f in folded])
+    # A template: lines that start with the same two words ("Price: ...", "Posted by ...").
+    keys = [" ".join(w[:2]) if len(w) >= 2 else "" for w in wsl]
+    key_count = Counter(k for k in keys if k)
+    template = np.array([math.log1p(key_count[k] - 1) if k else 0.0 for k in keys])
+    zero = np.zeros(base.shape[1])
+    padded = np.vstack([zero, zero, base, zero, zero])
+    sel = [_COL[c] for c in _NEIGHBOUR]
+    neighbours = [padded[2 + d : 2 + d + n][:, sel] for d in (-1, -2, 1, 2)]
+    wsel = [_COL[c] for c in _WINDOW_OF]
+    csum = np.vstack([np.zeros((1, len(wsel))), np.cumsum(base[:, wsel], axis=0)])
     lo = np.maximum(0, idx - _WINDOW)
     hi = np.minimum(n, idx + _WINDOW + 1)
     window = (csum[hi] - csum[lo]) / (hi - lo)[:, None]
-    doc = np.broadcast_to(base.mean(axis=0), (n, width))
-    extra = np.column_stack(
+    log = np.log1p
+    structure = np.column_stack(
         [
-            np.full(n, float(np.mean(base[:, 0] > _LONG))),
+            log(short_run),
+            log(short_pos),
+            log(np.where(short, short_run - short_pos - 1, 0)),
+            log(head_run),
+            log(list_run),
+            log(table_run),
+            prose.astype(float),
+            log(_distance(prose, False)),
+            log(_distance(prose, True)),
+            before,
+            after,
+            token_pos,
             idx / max(1, n - 1),
-            (idx == 0).astype(float),
-            (idx == n - 1).astype(float),
-            np.full(n, math.log1p(n)),
+            (idx < first).astype(float),
+            (idx > last).astype(float),
+            overlap,
+            overlap_n,
+            copies,
+            template,
         ]
     )
-    return np.hstack([base, prev, nxt, window, doc, extra])
+    lw = base[:, _COL["log_words"]]
+    doc = [
+        math.log1p(n),
+        float(short.mean()),
+        float(prose.mean()),
+        float(lst.mean()),
+        float(tab.mean()),
+        float(lw.mean()),
+        float(base[:, _COL["stopword_density"]].mean()),
+        float(end.mean()),
+        float(base[:, _COL["no_space_script"]].mean()),
+        1.0 if stop else 0.0,
+    ]
+    document = np.column_stack([np.full(n, v) for v in doc] + [lw - lw.mean()])
+    return np.hstack([base, *neighbours, window, structure, document])
 
 
 #: The prose guard: a line that ends like a sentence, has at least this many words and this share
@@ -143,9 +349,9 @@ _ROW_END = regex.compile(r"(?:\s*\|)+\s*$")
 
 
 def _is_prose(row: np.ndarray, ws: list[str], text: str) -> bool:
-    if len(ws) < PROSE_MIN_WORDS or row[2] < PROSE_MIN_STOPWORDS:
+    if len(ws) < PROSE_MIN_WORDS or row[_COL["stopword_density"]] < PROSE_MIN_STOPWORDS:
         return False
-    if row[6] == 1.0 or len(ws) >= PROSE_LONG_WORDS:
+    if row[_COL["ends_like_sentence"]] == 1.0 or len(ws) >= PROSE_LONG_WORDS:
         return True
     return text.endswith("|") and FEATURE_END(_ROW_END.sub("", text))
 
@@ -316,6 +522,37 @@ class QualityModel:
         out: np.ndarray = 1.0 / (1.0 + np.exp(-self.raw(x)))
         return out
 
+    def contributions(self, row: np.ndarray) -> dict[str, float]:
+        """How much each feature moved one row's log-odds, summed over the trees' paths (each split
+        is credited with the change of value from a node to the child taken; Saabas 2014). Needs the
+        internal nodes' values, which ``training/train_quality.py`` exports; they add up to
+        ``raw(row) - raw`` of the root values."""
+        names = self.spec["features"]
+        out: dict[str, float] = {}
+        width = self.width
+        for root in self.roots:
+            node = int(root)
+            while self.threshold[node] != math.inf:
+                col = int(self.column[node])
+                v = float(row[col % width])
+                copy = col // width
+                if v != v:
+                    v = -math.inf if copy == 0 else math.inf
+                elif copy == 2 and v == math.inf:
+                    v = _MAX
+                nxt = int(self.left[node]) + (1 if v > self.threshold[node] else 0)
+                name = names[col % width]
+                out[name] = out.get(name, 0.0) + float(self.value[nxt] - self.value[node])
+                node = nxt
+        return out
+
+    def top_features(self, row: np.ndarray, n: int = 3) -> list[list[Any]]:
+        """The ``n`` features that pushed the row's score up most: ``[[name, value, log-odds], ...]``."""
+        names = list(self.spec["features"])
+        contrib = self.contributions(row)
+        best = sorted(contrib.items(), key=lambda kv: (-kv[1], kv[0]))[:n]
+        return [[k, round(float(row[names.index(k)]), 3), round(v, 3)] for k, v in best if v > 0]
+
 
 class QualityPass(Pass):
     """The learned line model (:class:`QualityModel`) removes the blocks it scores as page
@@ -358,5 +595,6 @@ class QualityPass(Pass):
                     score=float(p[k]),
                     threshold=thr,
                     length=len(texts[k]),
-                    stopword_density=round(float(x[k, 2]), 3),
+                    stopword_density=round(float(x[k, _COL["stopword_density"]]), 3),
+                    top_features=self.model.top_features(x[k]),
                 )
