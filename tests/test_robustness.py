@@ -286,6 +286,10 @@ def test_deeply_nested_html_yields_a_result():
     assert res.text == "" or "Deep text" in res.text
 
 
+# The budget's alarm repeats past the deadline (pipeline._Budget): a firing that lands in a garbage
+# collector callback or a __del__ is dropped by Python by design, and the next one stops the work; pytest
+# would report the dropped one as a failure.
+@pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")
 def test_cli_doc_timeout_passes_a_large_document_through(tmp_path, capsys):
     # ~2 MB in one document with a 0.2 s budget: it cannot be cleaned in time, so it comes out
     # unchanged, with the reason, and is counted.
