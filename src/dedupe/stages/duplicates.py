@@ -19,6 +19,7 @@ from functools import lru_cache
 import regex
 
 from ..config import Config
+from ..shapes import HEADING_END, is_sentence_end
 from ..text import CACHE_SIZE, ngram_set, sentences, words
 from . import Context, register
 from ._candidates import candidates
@@ -38,11 +39,10 @@ NUMBERED_ITEM_MAX_WORDS = 30
 #: contents followed by the same section headings).
 HEADING_MAX_WORDS = 10
 HEADING_MAX_GAP = 3
-_SENTENCE_END = regex.compile(r"[.!?…]\W*$")
 
 
 def _is_distant_heading(text: str, ws: list[str], gap: int) -> bool:
-    return len(ws) < HEADING_MAX_WORDS and gap > HEADING_MAX_GAP and not _SENTENCE_END.search(text)
+    return len(ws) < HEADING_MAX_WORDS and gap > HEADING_MAX_GAP and not is_sentence_end(text, HEADING_END)
 
 
 _NUMBER = regex.compile(r"\d+(?:[.,]\d+)*")
