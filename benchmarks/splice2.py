@@ -2,9 +2,9 @@
 
 Usage (from the repository root)::
 
-    .venv/bin/python benchmarks/splice2.py                      # release and prototype, tune and measure
+    .venv/bin/python benchmarks/splice2.py                      # release and dedupe, tune and measure
     .venv/bin/python benchmarks/splice2.py --variants 2 --show 10 --part tune
-    .venv/bin/python benchmarks/splice2.py --no-prototype       # today's dedupe.clean only
+    .venv/bin/python benchmarks/splice2.py --wirings            # also the ablation rows
 
 This replaces ``benchmarks/splice.py`` as the measure of issue 21; that script stays as it was
 (its figures are pinned in ``benchmarks/floors.json`` and its history stays comparable), but its
@@ -34,14 +34,17 @@ the eight kind × source × position cells and two *controls* (no insertion: 20%
 gets the same number of documents and a receiver never gets the same cell twice. Everything is
 seeded by the article id, the variant and ``--seed``.
 
-**Figures**, per part and per cell, for each system (``release`` is today's ``dedupe.clean``;
-``prototype`` is the release's output with the removals of the splice detector of
-:mod:`dedupe.discourse` applied on top, a simulation of wiring it into the off-topic stage):
+**Figures**, per part and per cell, for each system, all run end to end in the same run on the same
+documents: ``release`` is the current release's stages (the off-topic rules and the learned teaser
+model at 0.98, no splice detector: what ``main`` cleans with); ``dedupe`` is this tree's default
+(the off-topic rules and the splice detector, :class:`dedupe.stages.offtopic.SplicedPassage`);
+``--wirings`` adds ``both`` (rules, teaser model and detector), ``rules`` (the rules alone) and
+``detector`` (the detector without the rules):
 
 - ``found``: share of the inserted lines removed (by any stage);
 - ``whole``: share of insertions removed entirely;
-- ``lost``: share of the genuine (gold) lines removed by any stage, ``lost/off`` by an off-topic
-  decision (release: reason ``offtopic.*``; prototype: those plus its own removals);
+- ``lost``: share of the genuine (gold) lines removed by any stage, ``off`` by an off-topic
+  decision (reason ``offtopic.*``);
 - ``emptied``: documents left without any genuine line.
 
 The targets of issue 21 are on the measured part: teaser ≥ 0.90 found (random), ≥ 0.75 (similar);
@@ -376,32 +379,15 @@ def release_outcome(doc: Spliced, result: Any) -> Outcome:
     return Outcome(removed, off, notes)
 
 
-#: A detector: the texts of the blocks the release kept -> the positions it removes, each with a
-#: short account of why (the signals and scores).
-Detector = Callable[[list[str]], dict[int, str]]
-
-
-def on_top(release: Outcome, texts: Sequence[str], detector: Detector) -> Outcome:
-    """The release's outcome with ``detector``'s removals applied to the lines it kept."""
-    alive = [k for k, r in enumerate(release.removed) if not r]
-    found = detector([texts[k] for k in alive])
-    removed, off, notes = list(release.removed), list(release.offtopic), list(release.notes)
-    for pos, why in found.items():
-        k = alive[pos]
-        removed[k] = off[k] = True
-        notes[k] = f"prototype:{why}"
-    return Outcome(removed, off, notes)
-
-
 class ReleaseCache:
-    """Release outcomes on disk, keyed by the text and a hash of the library's code and models
-    (``src/dedupe`` without the prototype's files): re-running the benchmark to try a detector
-    does not clean 4,000 documents again."""
+    """Outcomes of one system on disk, keyed by the text and a hash of the library's code and models
+    (``src/dedupe``; for a system without the splice detector, without the detector's own files):
+    re-running the benchmark to try a detector does not clean 4,000 documents again."""
 
-    #: The prototype's own files: changing them does not change the release's decisions.
-    PROTOTYPE_FILES = ("discourse.py", "splice_model.json")
+    #: The splice detector's own files: changing them does not change a system without it.
+    DETECTOR_FILES = ("discourse.py", "splice_model.json")
 
-    def __init__(self, root: Path | None, tag: str = "release") -> None:
+    def __init__(self, root: Path | None, tag: str = "release", detector: bool = False) -> None:
         self.path: Path | None = None
         self.data: dict[str, Any] = {}
         if root is None:
@@ -409,7 +395,7 @@ class ReleaseCache:
         h = hashlib.sha1()
         src = REPO_ROOT / "src" / "dedupe"
         for p in sorted(src.rglob("*")):
-            if p.is_file() and p.suffix in (".py", ".json") and p.name not in self.PROTOTYPE_FILES:
+            if p.is_file() and p.suffix in (".py", ".json") and (detector or p.name not in self.DETECTOR_FILES):
                 h.update(p.relative_to(src).as_posix().encode() + b"\0" + p.read_bytes())
         self.path = root / f"{tag}-{h.hexdigest()[:16]}.json.gz"
         if self.path.is_file():
@@ -534,21 +520,23 @@ def targets_report(name: str, t: dict[str, Counter[str]]) -> str:
     return f"targets ({name}): " + "; ".join(parts)
 
 
-def load_detector(threshold: float | None) -> Any:
-    """The prototype detector of :mod:`dedupe.discourse` (None if the module or its model is absent)."""
-    try:
-        from dedupe import discourse
+def systems(threshold: float | None = None, all_wirings: bool = False) -> dict[str, Any]:
+    """The systems compared, each a :class:`dedupe.Config` (see the module docstring);
+    ``threshold`` replaces the detector's (``offtopic.splice_threshold``)."""
+    import dedupe
+    from dedupe.config import OFFTOPIC_MODEL_THRESHOLD, OFFTOPIC_SPLICE_THRESHOLD
 
-        return discourse.SpliceDetector.load(threshold=threshold)
-    except (ImportError, FileNotFoundError):
-        return None
-
-
-def as_detector(det: Any) -> Detector:
-    def run(texts: list[str]) -> dict[int, str]:
-        return {f.position: f.summary() for f in det.detect(texts)}
-
-    return run
+    oc = dedupe.OfftopicConfig
+    thr = OFFTOPIC_SPLICE_THRESHOLD if threshold is None else threshold
+    out = {
+        "release": dedupe.Config(offtopic=oc(model_threshold=OFFTOPIC_MODEL_THRESHOLD, splice_threshold=None)),
+        "dedupe": dedupe.Config(offtopic=oc(splice_threshold=thr)),
+    }
+    if all_wirings:
+        out["both"] = dedupe.Config(offtopic=oc(model_threshold=OFFTOPIC_MODEL_THRESHOLD, splice_threshold=thr))
+        out["rules"] = dedupe.Config(offtopic=oc(splice_threshold=None))
+        out["detector"] = dedupe.Config(offtopic=oc(score=math.inf, splice_threshold=thr))
+    return out
 
 
 def clear_caches(module: Any = None) -> None:
@@ -563,13 +551,12 @@ def clear_caches(module: Any = None) -> None:
                 value.cache_clear()
 
 
-def measure_cost(docs: Sequence[Spliced], det: Any, rounds: int = 5) -> str:
-    """The prototype's cost per input byte on the benchmark's texts (each receiver once, as the
-    first of its spliced documents), the best of ``rounds`` rounds: the detector alone (its own
-    caches cleared: the first pass over a document; the text caches the pipeline's stages fill
-    are warm, as they are when the off-topic stage runs), and the two wirings end to end: today's
-    ``dedupe.clean`` against the prototype on top of it, and against the prototype in place of
-    the off-topic rules and teaser model (``norules`` + prototype)."""
+def measure_cost(docs: Sequence[Spliced], rounds: int = 5) -> str:
+    """Cost per input byte of plain-text cleaning (each receiver once, as the first of its spliced
+    documents), the best of ``rounds`` rounds per text: ``rules`` (this tree without the splice
+    detector), ``dedupe`` (with it: the difference is what the detector adds) and ``release``; and the
+    detector alone on the blocks the stages before it kept (its own caches cleared, the text caches
+    of the stages before it warm, as they are when the off-topic stage runs)."""
     import dedupe
     from dedupe import discourse
     from dedupe.lang import guess_stoplist_texts
@@ -579,48 +566,36 @@ def measure_cost(docs: Sequence[Spliced], det: Any, rounds: int = 5) -> str:
         first.setdefault(d.receiver, d)
     texts = [d.text for d in first.values()]
     n_bytes = sum(len(t.encode("utf-8")) for t in texts)
-    specs = wirings()
-    cleaners = {name: dedupe.Cleaner(config) for name, (base, config) in specs.items() if not base}
-
-    def with_detector(cleaner: Any) -> Callable[[str], None]:
-        def run(text: str) -> None:
-            res = cleaner.clean(text)
-            det.detect([b.text for b, dec in zip(res.blocks, res.decisions) if dec.kept])
-
-        return run
-
-    systems: dict[str, Callable[[str], Any]] = {"release": cleaners["release"].clean}
-    systems.update({name: with_detector(cleaners[base]) for name, (base, _) in specs.items() if base})
-
+    configs = systems(all_wirings=True)
+    cleaners = {name: dedupe.Cleaner(configs[name]) for name in ("rules", "dedupe", "release")}
+    det = discourse.detector()
     # CPU time of this process, each text through every system in turn, the best of the rounds per
     # text and system: the machine is shared, and load that drifts during a run must not favour a
     # system measured at a quiet moment. Every cache of the library is emptied before each run
-    # (a text is new to a pipeline that cleans it), but for the detector alone the text caches
-    # the stages before it fill (words, tokens, content words) are left warm.
-    best: dict[str, list[float]] = {name: [math.inf] * len(texts) for name in ("detector", *systems)}
+    # (a text is new to a pipeline that cleans it).
+    best: dict[str, list[float]] = {name: [math.inf] * len(texts) for name in ("detector", *cleaners)}
     for _ in range(rounds):
         for i, text in enumerate(texts):
-            lines = [x for x in text.split("\n") if x.strip()]
-            stop = guess_stoplist_texts(lines)[1]  # the pipeline has it already (ctx.stopwords)
-            clear_caches(discourse)
-            run_text = systems["release"]
-            run_text(text)  # fills the text caches as the stages before the off-topic stage do
+            clear_caches()
+            res = cleaners["rules"].clean(text)
+            kept = [b.text for b, dec in zip(res.blocks, res.decisions) if dec.kept]
+            stop = guess_stoplist_texts([b.text for b in res.blocks])[1]  # the pipeline has it
             clear_caches(discourse)
             t0 = time.process_time()
-            det.detect(lines, stop)
+            det.detect(kept, stop)
             best["detector"][i] = min(best["detector"][i], time.process_time() - t0)
-            for name, run in systems.items():
+            for name, cleaner in cleaners.items():
                 clear_caches()
                 t0 = time.process_time()
-                run(text)
+                cleaner.clean(text)
                 best[name][i] = min(best[name][i], time.process_time() - t0)
     per = {k: 1e6 * sum(v) / n_bytes for k, v in best.items()}
-    wired = ", ".join(
-        f"{name} {per[name]:.3f} ({per[name] - per['release']:+.3f})" for name in systems if name != "release"
-    )
     return (
-        f"cost (us per input byte, {len(texts)} texts, {n_bytes / 1e6:.1f} MB, CPU time, best of {rounds} per text; budget: +0.1 "
-        f"over release): detector alone {per['detector']:.3f}; release {per['release']:.3f}; {wired}"
+        f"cost (us per input byte, {len(texts)} texts, {n_bytes / 1e6:.2f} MB of plain text, CPU time, best of "
+        f"{rounds} per text; budget: the detector adds at most 0.1): rules {per['rules']:.3f}, "
+        f"dedupe {per['dedupe']:.3f} (detector added {per['dedupe'] - per['rules']:+.3f}), "
+        f"detector alone {per['detector']:.3f}; release {per['release']:.3f} "
+        f"(dedupe {per['dedupe'] - per['release']:+.3f})"
     )
 
 
@@ -652,76 +627,45 @@ def seed_docs(seeds_dir: Path = REPO_ROOT / "seeds") -> list[Spliced]:
     return out
 
 
-def wirings() -> dict[str, tuple[str, Any]]:
-    """The ways the prototype can be wired into the off-topic stage, each as (name of the base
-    system, its configuration): on top of today's release (``prototype``), in place of the
-    release's teaser model (``hybrid``: the rules stay), in place of its rules and teaser model
-    (``replace``: the related-stories box rule stays). The bases are rows of their own."""
-    import dedupe
-
-    oc = dedupe.OfftopicConfig
-    return {
-        "release": ("", dedupe.Config()),
-        "nomodel": ("", dedupe.Config(offtopic=oc(model_threshold=None))),
-        "norules": ("", dedupe.Config(offtopic=oc(score=math.inf, model_threshold=None))),
-        "prototype": ("release", None),
-        "hybrid": ("nomodel", None),
-        "replace": ("norules", None),
-    }
-
-
-def seed_check(det: Any) -> str:
-    """Each wiring on the five seeds as they are: the gold's off-topic lines must go (by the base's
-    rules or by the prototype) and the prototype must remove nothing else."""
+def seed_check(configs: dict[str, Any]) -> str:
+    """Each system on the five seeds as they are: the gold's off-topic lines must go, and no other
+    line may go by an off-topic decision."""
     import dedupe
 
     gold = json.loads((REPO_ROOT / "seeds" / "gold.json").read_text(encoding="utf-8"))
-    out = ["the seeds, each wiring (gold off-topic lines must go; the prototype must take nothing else):"]
-    for name, (base, _) in wirings().items():
-        if not base:
-            continue
-        cleaner = dedupe.Cleaner(wirings()[base][1])
+    out = ["the seeds as they are (gold off-topic lines must go; no other line by an off-topic decision):"]
+    for name, config in configs.items():
+        cleaner = dedupe.Cleaner(config)
         missed, wrong, found = [], [], 0
         for g in gold:
             res = cleaner.clean((REPO_ROOT / "seeds" / g["file"]).read_text(encoding="utf-8"))
-            labels = [x["label"] for x in g["lines"]]
-            alive = [k for k, d in enumerate(res.decisions) if d.kept]
-            taken = {alive[f.position]: f for f in det.detect([res.blocks[k].text for k in alive])}
-            for k, label in enumerate(labels):
-                gone = not res.decisions[k].kept or k in taken
-                if label == "offtopic":
-                    found += gone
-                    if not gone:
+            for k, x in enumerate(g["lines"]):
+                d = res.decisions[k]
+                if x["label"] == "offtopic":
+                    found += not d.kept
+                    if d.kept:
                         missed.append(f"    missed {g['file'][:3]}:{k} {res.blocks[k].text[:70]}")
-                elif k in taken:
-                    wrong.append(f"    WRONG  {g['file'][:3]}:{k} [{label}] {taken[k].summary()} :: {res.blocks[k].text[:60]}")
+                elif not d.kept and d.reason.startswith("offtopic"):
+                    wrong.append(f"    WRONG  {g['file'][:3]}:{k} [{x['label']}] {d.evidence} :: {res.blocks[k].text[:60]}")
         n_off = sum(x["label"] == "offtopic" for g in gold for x in g["lines"])
         verdict = "exact" if not missed and not wrong else "NOT exact"
-        out.append(f"  {name:9} ({base} + prototype): off-topic lines removed {found}/{n_off}, "
-                   f"other lines the prototype removed {len(wrong)}: {verdict}")
+        out.append(f"  {name:9} off-topic lines removed {found}/{n_off}, other lines by off-topic {len(wrong)}: {verdict}")
         out.extend(missed + wrong)
     return "\n".join(out)
 
 
+#: The fixed slice the floors are measured on: the measured part, one document per receiver.
+FLOOR_SLICE = {"variants": 1, "seed": 0}
+
+
 def floor_figures(data: Path = DEFAULT_DATA) -> dict[str, float]:
-    """What ``tests/test_quality_floors.py`` pins: the headline figures of today's release and of
-    the prototype in place of the teaser model (``hybrid``), on the measured part, one document
-    per receiver (seed 0): about 200 documents, a few seconds."""
+    """What ``tests/test_quality_floors.py`` pins: the headline figures of ``dedupe`` (this tree's
+    default) on :data:`FLOOR_SLICE` of the measured part (about 200 documents, a few seconds)."""
     import dedupe
 
-    docs = list(generate(data, variants=1, seed=0, parts=(MEASURE,)))
-    specs = wirings()
-    out: dict[str, float] = {}
-    release = [release_outcome(d, dedupe.clean(d.text)) for d in docs]
-    for key, value in figures(tally(docs, release)).items():
-        out[f"splice2.release.{key}"] = value
-    det = load_detector(None)
-    if det is not None:
-        base = dedupe.Cleaner(specs["nomodel"][1])
-        hybrid = [on_top(release_outcome(d, base.clean(d.text)), d.lines, as_detector(det)) for d in docs]
-        for key, value in figures(tally(docs, hybrid)).items():
-            out[f"splice2.hybrid.{key}"] = value
-    return out
+    docs = list(generate(data, FLOOR_SLICE["variants"], FLOOR_SLICE["seed"], parts=(MEASURE,)))
+    outcomes = [release_outcome(d, dedupe.clean(d.text)) for d in docs]
+    return {f"splice2.measure.{key}": value for key, value in figures(tally(docs, outcomes)).items()}
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -730,15 +674,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--variants", type=int, default=4, help="documents per receiver (at most 10)")
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--part", choices=(TUNE, MEASURE, "both"), default="both")
-    ap.add_argument("--no-prototype", action="store_true", help="the release only")
-    ap.add_argument(
-        "--release-only", action="store_true", help="only today's release and the prototype on top of it"
-    )
-    ap.add_argument("--threshold", type=float, default=None, help="the prototype's threshold (default: its own)")
-    ap.add_argument("--cache", type=Path, default=DEFAULT_CACHE, help="release outcomes cache ('' for none)")
+    ap.add_argument("--wirings", action="store_true", help="also the rows both, rules and detector")
+    ap.add_argument("--threshold", type=float, default=None, help="the detector's threshold (default: the config's)")
+    ap.add_argument("--cache", type=Path, default=DEFAULT_CACHE, help="outcomes cache ('' for none)")
     ap.add_argument("--show", type=int, default=0, help="print this many missed/false examples per system")
     ap.add_argument("--json", type=Path, default=None, help="write the figures as JSON here")
-    ap.add_argument("--no-cost", action="store_true", help="skip the cost measurement (about 7 minutes)")
+    ap.add_argument("--no-cost", action="store_true", help="skip the cost measurement")
     args = ap.parse_args(argv)
     if str(REPO_ROOT / "src") not in sys.path:
         sys.path.insert(0, str(REPO_ROOT / "src"))
@@ -757,32 +698,24 @@ def main(argv: Sequence[str] | None = None) -> int:
         file=sys.stderr,
     )
     root = args.cache if str(args.cache) else None
-    det = None if args.no_prototype else load_detector(args.threshold)
-    detector = as_detector(det) if det is not None else None
-    chosen = {
-        name: spec
-        for name, spec in wirings().items()
-        if (not args.release_only or name in ("release", "prototype")) and (detector is not None or not spec[0])
+    configs = systems(args.threshold, args.wirings)
+    runners = {
+        name: (
+            ReleaseCache(root, f"{name}-{config.offtopic.splice_threshold}", config.offtopic.splice_threshold is not None),
+            dedupe.Cleaner(config).clean,
+        )
+        for name, config in configs.items()
     }
-    bases: dict[str, tuple[ReleaseCache, Callable[[str], Any]]] = {
-        name: (ReleaseCache(root, name), dedupe.Cleaner(config).clean)
-        for name, (base, config) in chosen.items()
-        if not base
-    }
-    on = {name: base for name, (base, _) in chosen.items() if base}
-    names = list(chosen)
     everything = docs + seeds
-    outcomes: dict[str, list[Outcome]] = {name: [] for name in names}
+    outcomes: dict[str, list[Outcome]] = {name: [] for name in configs}
     for n, d in enumerate(everything):
-        for name, (cache, clean) in bases.items():
+        for name, (cache, clean) in runners.items():
             outcomes[name].append(cache.get(d, clean))
-        for name, base in on.items():
-            outcomes[name].append(on_top(outcomes[base][-1], d.lines, detector))  # type: ignore[arg-type]
         if n % 500 == 499:
             print(f"  {n + 1} documents", file=sys.stderr)
-            for cache, _ in bases.values():
+            for cache, _ in runners.values():
                 cache.save()
-    for cache, _ in bases.values():
+    for cache, _ in runners.values():
         cache.save()
     report: dict[str, Any] = {}
     for part in (*parts, "seeds"):
@@ -806,13 +739,12 @@ def main(argv: Sequence[str] | None = None) -> int:
                     if ins and not rem:
                         print(f"MISSED {name} [{d.cell}] {d.id}: {line[:140]}")
                         shown += 1
-                    elif not ins and rem and note.startswith(("offtopic", "prototype")):
+                    elif not ins and rem and note.startswith("offtopic"):
                         print(f"FALSE  {name} [{d.cell}] {d.id}: {line[:140]} ({note[:160]})")
                         shown += 1
-    if det is not None:
-        print(seed_check(det))
-        if not args.no_cost:
-            print(measure_cost([d for d in docs if d.part == parts[-1]], det))
+    print(seed_check(configs))
+    if not args.no_cost:
+        print(measure_cost([d for d in docs if d.part == parts[-1]]))
     if args.json:
         args.json.parent.mkdir(parents=True, exist_ok=True)
         args.json.write_text(json.dumps(report, indent=1, sort_keys=True) + "\n", encoding="utf-8")

@@ -1,9 +1,9 @@
-"""The splice detector prototype (dedupe.discourse, issue 21): not wired into the pipeline yet.
+"""The splice detector (dedupe.discourse, issue 21) and its pass in the off-topic stage
+(``splice_model``, :class:`dedupe.stages.offtopic.SplicedPassage`).
 
-What it must keep doing once wired (in place of the learned teaser model, the off-topic rules
-staying: the ``hybrid`` row of benchmarks/splice2.py): the seeds stay exact, the title is never
-removed, every removal names the signals and scores behind it, a threshold is a boundary, and the
-detector is a pure function of the blocks it is given.
+What it must keep doing: the seeds stay exact, the title is never removed, every removal names the
+signals and scores behind it, a threshold is a boundary, ``None`` switches it off, and the detector
+is a pure function of the blocks it is given.
 """
 
 from __future__ import annotations
@@ -54,24 +54,57 @@ def test_model_loads_with_its_features(detector):
     assert detector.lede is not None and detector.close is not None
 
 
-def test_seeds_stay_exact_in_place_of_the_teaser_model(gold, seed_texts):
-    """Off-topic rules on, teaser model off, the prototype on the kept blocks: every gold off-topic
-    line goes (003's football teaser and its same-subject lede at the end) and the prototype takes
-    nothing else."""
-    det = SpliceDetector.load()
-    cleaner = dedupe.Cleaner(dedupe.Config(offtopic=dedupe.OfftopicConfig(model_threshold=None)))
+def test_seeds_stay_exact_with_the_detector_wired_in(gold, seed_texts):
+    """The default pipeline (off-topic rules, then the detector on the kept blocks): every gold
+    off-topic line goes (003's football teaser and its same-subject lede at the end) and no other
+    line goes by an off-topic decision."""
+    assert dedupe.Config().offtopic.splice_threshold is not None
     wrong = []
     for d in gold:
-        res = cleaner.clean(seed_texts[d["file"]])
-        alive = [k for k, dec in enumerate(res.decisions) if dec.kept]
-        taken = {alive[f.position] for f in det.detect([res.blocks[k].text for k in alive])}
+        res = dedupe.clean(seed_texts[d["file"]])
         for k, line in enumerate(d["lines"]):
-            gone = not res.decisions[k].kept or k in taken
-            if line["label"] == "offtopic" and not gone:
+            dec = res.decisions[k]
+            if line["label"] == "offtopic" and dec.kept:
                 wrong.append(("missed", d["file"], k, line["line"][:60]))
-            elif line["label"] != "offtopic" and k in taken:
+            elif line["label"] != "offtopic" and not dec.kept and dec.reason.startswith("offtopic"):
                 wrong.append(("taken", d["file"], k, line["line"][:60]))
     assert wrong == []
+
+
+def _pipeline(threshold: float | None) -> dedupe.Cleaner:
+    """The off-topic rules off (their headline-and-blurb rule takes ARTICLE's teaser first)."""
+    config = dedupe.OfftopicConfig(score=math.inf, splice_threshold=threshold)
+    return dedupe.Cleaner(dedupe.Config(offtopic=config))
+
+
+def test_the_pass_removes_with_reason_and_evidence_and_can_be_switched_off(detector):
+    """Through the pipeline: the detector's removals are ``offtopic.teaser`` decisions of the
+    off-topic stage with ``removed_by: splice_model`` and its evidence; ``None`` turns it off."""
+    text = "\n\n".join(ARTICLE)
+    res = _pipeline(detector.threshold).clean(text)
+    by_pass = [(b.index, d) for b, d in zip(res.blocks, res.decisions) if d.evidence.get("removed_by") == "splice_model"]
+    assert by_pass, "the pass removed nothing from an article with two foreign passages"
+    for index, d in by_pass:
+        assert index in {5, 6, 9}
+        assert d.reason == "offtopic.teaser" and d.stage == "offtopic"
+        assert d.evidence["rule"] == "splice_model" and d.evidence["signals"]
+        assert d.evidence["score"] >= d.evidence["threshold"] or d.evidence["part"] in ("headline", "blurb")
+    off = _pipeline(None).clean(text)
+    assert not any(d.evidence.get("removed_by") == "splice_model" for d in off.decisions)
+
+
+def test_a_passage_under_a_line_ending_with_a_colon_is_the_articles(detector):
+    """A line ending with a colon introduces what follows: the pass leaves the passage under it."""
+    lines = list(ARTICLE)
+    lines[4] = lines[4].rstrip(".") + ", as the minutes record:"
+    res = _pipeline(0.0).clean("\n\n".join(lines))
+    assert res.decisions[5].kept and res.decisions[6].kept
+
+
+@pytest.mark.parametrize("bad", [-0.1, 1.5, "0.9", True])
+def test_bad_splice_threshold_is_a_config_error(bad):
+    with pytest.raises(dedupe.ConfigError, match=r"offtopic\.splice_threshold"):
+        dedupe.OfftopicConfig(splice_threshold=bad)
 
 
 def test_finds_a_foreign_passage_and_explains_it(detector):

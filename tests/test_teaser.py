@@ -1,4 +1,8 @@
-"""The learned teaser model (dedupe.stages.teaser): shipped weights, decisions, threshold, evidence."""
+"""The learned teaser model (dedupe.stages.teaser): shipped weights, decisions, threshold, evidence.
+
+The model is off by default since the splice detector replaced it (issue 21); these tests switch it
+on at the threshold it was calibrated at (``OFFTOPIC_MODEL_THRESHOLD``), the detector off.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +12,7 @@ from importlib import resources
 import pytest
 
 import dedupe
-from dedupe.config import Config, ConfigError, OfftopicConfig
+from dedupe.config import OFFTOPIC_MODEL_THRESHOLD, Config, ConfigError, OfftopicConfig
 from dedupe.stages.teaser import MIN_BLOCKS, TEASER_FEATURES, teaser_features
 
 ARTICLE = """City council approves new budget for road repairs
@@ -32,6 +36,11 @@ BOX = (
 )
 
 
+MODEL = dedupe.Cleaner(
+    Config(offtopic=OfftopicConfig(model_threshold=OFFTOPIC_MODEL_THRESHOLD, splice_threshold=None))
+)
+
+
 def _removed(result: dedupe.CleanResult) -> dict[str, dict]:
     return {b.text: d.evidence for b, d in zip(result.blocks, result.decisions) if not d.kept}
 
@@ -45,26 +54,26 @@ def test_shipped_model_matches_the_features():
 
 
 def test_related_headline_box_is_removed_as_a_unit_with_evidence():
-    removed = _removed(dedupe.clean(ARTICLE))
+    removed = _removed(MODEL.clean(ARTICLE))
     assert set(removed) == set(BOX)
     scores = {ev["score"] for ev in removed.values()}
     assert len(scores) == 1, "a box is judged as a unit"
     for ev in removed.values():
         assert ev["rule"] == "teaser_model" and ev["headline_run"] == 3
-        assert ev["score"] >= ev["threshold"] == OfftopicConfig().model_threshold
+        assert ev["score"] >= ev["threshold"] == OFFTOPIC_MODEL_THRESHOLD
 
 
 def test_article_text_is_kept():
-    kept = dedupe.clean(ARTICLE).text
+    kept = MODEL.clean(ARTICLE).text
     assert kept.startswith("City council approves new budget")
     assert "The council will review progress" in kept
 
 
 def test_threshold_boundary():
-    score = next(iter(_removed(dedupe.clean(ARTICLE)).values()))["score"]
-    at = dedupe.Cleaner(Config(offtopic=OfftopicConfig(model_threshold=score))).clean(ARTICLE)
+    score = next(iter(_removed(MODEL.clean(ARTICLE)).values()))["score"]
+    at = dedupe.Cleaner(Config(offtopic=OfftopicConfig(model_threshold=score, splice_threshold=None))).clean(ARTICLE)
     assert set(_removed(at)) == set(BOX)
-    above = dedupe.Cleaner(Config(offtopic=OfftopicConfig(model_threshold=min(1.0, score + 1e-3)))).clean(
+    above = dedupe.Cleaner(Config(offtopic=OfftopicConfig(model_threshold=min(1.0, score + 1e-3), splice_threshold=None))).clean(
         ARTICLE
     )
     assert not set(_removed(above)) & set(BOX)

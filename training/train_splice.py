@@ -5,8 +5,9 @@ Data (regenerable, nothing downloaded, nothing committed): the tune part of the 
 ``FOLDS`` folds by a hash of their site, and passages are spliced *within* a fold (donor and
 receiver in the same fold), every receiver in all ten slots (eight insertion cells, two controls)
 for each of ``--seeds`` seeds: thousands of insertions, and every genuine paragraph of the
-receivers as negatives. As in the benchmark, the detector sees the blocks today's
-``dedupe.clean`` kept (its outcomes are cached with the benchmark's, ``~/.cache/dedupe-splice``).
+receivers as negatives. As in the pipeline, the detector sees the blocks the stages before it kept
+(:func:`base_config`: the off-topic rules on, the teaser model and the detector itself off; the
+outcomes are cached with the benchmark's, ``~/.cache/dedupe-splice``).
 
 Two models, both readable JSON in one file:
 
@@ -83,6 +84,13 @@ MIN_WEIGHT = 0.1
 THRESHOLDS = (0.5, 0.6, 0.7, 0.8, 0.85, 0.875, 0.9, 0.925, 0.95, 0.97, 0.98, 0.99)
 
 
+def base_config() -> Any:
+    """What runs before the detector in the pipeline: every stage and rule, the splice pass off."""
+    import dedupe
+
+    return dedupe.Config(offtopic=dedupe.OfftopicConfig(splice_threshold=None, model_threshold=None))
+
+
 def fold_of(domain: str) -> int:
     return int(hashlib.sha1(f"splice-fold:{domain}".encode()).hexdigest()[:8], 16) % FOLDS
 
@@ -92,7 +100,7 @@ def dataset(data: Path, seeds: int, variants: int = 10) -> dict[str, Any]:
     h = hashlib.sha1()
     # The features' code: discourse.py up to its detector (the model and the decisions come after).
     h.update((ROOT / "src" / "dedupe" / "discourse.py").read_text(encoding="utf-8").split(DETECTOR_MARK)[0].encode())
-    for fn in (dataset, fold_of, splice2.load_articles, splice2.generate, splice2._splice, splice2._lede_of):
+    for fn in (dataset, base_config, fold_of, splice2.load_articles, splice2.generate, splice2._splice, splice2._lede_of):
         h.update(inspect.getsource(fn).encode())
     h.update(f"{seeds}:{variants}:{FOLDS}".encode())
     path = CACHE / f"train-{h.hexdigest()[:16]}.npz"
@@ -107,7 +115,8 @@ def dataset(data: Path, seeds: int, variants: int = 10) -> dict[str, Any]:
     import dedupe
 
     arts = splice2.load_articles(data)
-    release = splice2.ReleaseCache(CACHE)
+    release = splice2.ReleaseCache(CACHE, "base")
+    clean = dedupe.Cleaner(base_config()).clean
     xs, ys, role, cell, doc, fold, pos, texts, prev_texts = [], [], [], [], [], [], [], [], []
     doc_cell, doc_ins, doc_gen = [], [], []
     folds = {a.id: fold_of(a.domain) for a in arts}
@@ -121,7 +130,7 @@ def dataset(data: Path, seeds: int, variants: int = 10) -> dict[str, Any]:
 
     for d in documents():
         # The detector judges the blocks the other stages kept: so does its training.
-        rel = release.get(d, dedupe.clean)
+        rel = release.get(d, clean)
         alive = [k for k, r in enumerate(rel.removed) if not r]
         kept = [d.lines[k] for k in alive]
         inserted = [d.inserted[k] for k in alive]

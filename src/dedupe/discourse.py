@@ -34,7 +34,8 @@ Everything is a pure function of the blocks' texts and their order, so the detec
 the blocks a pipeline kept (the off-topic stage's ``ctx.alive()``). Each :class:`Finding` names
 the signals that moved its score most, with their contributions in log-odds.
 
-This module is a prototype: nothing in the pipeline imports it yet (issue 21).
+The off-topic stage runs it as its last pass (:class:`dedupe.stages.offtopic.SplicedPassage`,
+``offtopic.splice_threshold``); ``benchmarks/splice2.py`` measures it (issue 21).
 """
 
 from __future__ import annotations
@@ -63,6 +64,7 @@ __all__ = [
     "block_facts",
     "candidates",
     "decide",
+    "detector",
     "grams",
     "splice_features",
 ]
@@ -692,10 +694,14 @@ class SpliceDetector:
         rows, x = splice_features(texts, stop, self.lede, self.close)
         return rows, x, 1.0 / (1.0 + np.exp(-self.raw(x)))
 
-    def detect(self, texts: Sequence[str], stop: frozenset[str] | None = None) -> list[Finding]:
-        """The blocks of ``texts`` the model takes for a spliced passage."""
+    def detect(
+        self, texts: Sequence[str], stop: frozenset[str] | None = None, threshold: float | None = None
+    ) -> list[Finding]:
+        """The blocks of ``texts`` the model takes for a spliced passage (at ``threshold``, default
+        the detector's own)."""
         if len(texts) < MIN_BLOCKS:
             return []
+        thr = self.threshold if threshold is None else threshold
         if stop is None:
             from .lang import guess_stoplist_texts
 
@@ -703,7 +709,7 @@ class SpliceDetector:
         rows, x, p = self.scores(texts, stop)
         full = np.full(len(texts), np.nan)
         full[rows] = p
-        found = decide(full, [_shape(t)[1] for t in texts], self.threshold)
+        found = decide(full, [_shape(t)[1] for t in texts], thr)
         where = {k: r for r, k in enumerate(rows)}
         out = []
         for k, part in sorted(found.items()):
@@ -713,8 +719,14 @@ class SpliceDetector:
                 name: (None if row[FEATURES.index(name)] != row[FEATURES.index(name)] else float(row[FEATURES.index(name)]), c)
                 for name, c in top
             }
-            out.append(Finding(k, part, float(full[k]), self.threshold, signals))
+            out.append(Finding(k, part, float(full[k]), thr, signals))
         return out
+
+
+@cache
+def detector() -> SpliceDetector:
+    """The shipped detector, loaded once per process."""
+    return SpliceDetector.load()
 
 
 @cache

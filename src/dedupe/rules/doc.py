@@ -107,14 +107,20 @@ removed as exact repeats; table rows and distant short headings are structure, n
 index (in memory, SQLite or Redis) of word 5-gram MinHash signatures; the first copy in input order
 survives.
 
-**offtopic** (`offtopic.teaser`): teasers of other articles. Four passes: a box of headline-shaped
-lines under a "Related"/"Mehr zum Thema" label (`related_box`); a headline-shaped line and the
-paragraph under it whose names and content words are new to the document (`headline_blurb`); the
-lede of another article at the end of the page, seen from its discourse shape (it re-introduces with
-full name and descriptor someone the article calls by surname, defines acronyms, brings in new names,
-is one long sentence; `foreign_lede`); and a learned teaser model (`teaser_model`,
-`src/dedupe/data/teaser_model.json`, trained by `training/train_offtopic.py` on teasers spliced into
-gold articles) that weighs coherence, discourse and layout signals per block.
+**offtopic** (`offtopic.teaser`): passages of other articles. A box of headline-shaped lines under a
+"Related"/"Mehr zum Thema" label (`related_box`); a headline-shaped line and the paragraph under it
+whose names and content words are new to the document (`headline_blurb`); the lede of another
+article at the end of the page, seen from its discourse shape (it re-introduces with full name and
+descriptor someone the article calls by surname, defines acronyms, brings in new names, is one long
+sentence; `foreign_lede`); then, last, the splice detector (pass `splice_model`,
+`dedupe.stages.offtopic.SplicedPassage`): gradient-boosted trees over discourse, position, shape,
+novelty and coherence signals (`dedupe.discourse`, `src/dedupe/data/splice_model.json`, trained by
+`training/train_splice.py` on passages of other articles spliced into the tune part of the
+development articles, `benchmarks/splice2.py`) that find another article's lede or headline and
+first sentence anywhere in the body, same subject included; a block goes when its probability
+reaches `offtopic.splice_threshold`, and its evidence names the signals that moved the score most.
+The older learned teaser model (`teaser_model`, `src/dedupe/data/teaser_model.json`,
+`training/train_offtopic.py`) is off by default (`offtopic.model_threshold`).
 """
 
 _SHAPES = """\
@@ -192,6 +198,7 @@ def markdown() -> str:
         TITLE_FULL_STOP_END,
     )
     from ..stages.boilerplate import BoilerplateStage
+    from ..stages.offtopic import SplicedPassage
 
     parts = [_INTRO, _RULES_INTRO]
     lines: list[str] = []
@@ -205,7 +212,7 @@ def markdown() -> str:
             + _pass_sections(BoilerplateStage.PASSES, "pass")
         )
     )
-    parts += [_MODEL, _OTHER_STAGES, _SHAPES]
+    parts += [_MODEL, _OTHER_STAGES, "\n".join(_pass_sections((SplicedPassage,), "off-topic pass")), _SHAPES]
     ends = (
         SENTENCE_END,
         TIGHT_SENTENCE_END,
