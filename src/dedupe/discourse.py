@@ -375,6 +375,15 @@ class _Doc:
         self._spans[k] = out
         return out
 
+    def in_one_block(self, part: str) -> bool:
+        """``part`` (a string without a line break) occurs in at most one block: nowhere past the
+        end of the first block that holds it (one C-level search instead of one per block)."""
+        at = self.joined.find(part)
+        if at < 0:
+            return True
+        k = bisect_right(self.starts, at) - 1
+        return self.joined.find(part, self.starts[k] + len(self.texts[k])) < 0
+
     def _find(self, token: str, last: bool) -> int:
         """The block of the first (or last) occurrence of ``token`` as a whole token, or -1."""
         text, size = self.joined, len(token)
@@ -482,7 +491,7 @@ def splice_features(
         n_runs = len(f.runs)
         before_text = "\n".join(texts[:k]) if f.runs else ""
         nov_names = [x for x in f.names if doc.occ(x)[2] <= 1]
-        nov_nums = [x for x in f.numbers if sum(1 for t in texts if x in t) <= 1]
+        nov_nums = [x for x in f.numbers if doc.in_one_block(x)]
         a, b, span, span_coh, span_top = doc.span_facts(k)
         before = frozenset(chain.from_iterable(content[j] for j in range(max(0, a - WINDOW), a)))
         after = frozenset(chain.from_iterable(content[j] for j in range(b + 1, min(n, b + 1 + WINDOW))))

@@ -79,6 +79,13 @@ PAIR_REQUIRED = frozenset({"novel_names", "headline_low_coherence", "blurb_low_c
 #: "Less coherent than typical" means below this fraction of the document's median coherence.
 LOW_RELATIVE_COHERENCE = 0.9
 NOVEL_NAMES_SHARE = 0.5
+#: A line opening with at most four words and a colon: a label ("Pro:", "Myth:", "17th Century:").
+_LABEL_COLON = regex.compile(r"^\W*[^\s:]+(?:\s+[^\s:]+){0,3}:\s+\S")
+#: A headline-shaped "Label: ..." line is one of the article's own when the document has at least
+#: this many other such lines. On the tune part of benchmarks/splice2.py, the headline-and-blurb
+#: rule's removals of genuine lines in clean documents were mostly such lines (listicles' "Con:
+#: ...", "Myth: ...", glossaries, timelines) and bulleted items ("- Check: ...").
+PARALLEL_LABELS = 1
 
 #: A related-stories box lists at most this many headlines.
 MAX_BOX_HEADLINES = 12
@@ -267,6 +274,9 @@ class OfftopicStage:
         # there every pair looks like a teaser. Count the body's headline-shaped lines.
         subheads = sum(1 for k in alive[1:] if _is_headline(ctx.blocks[k].text))
         structured = subheads >= STRUCTURED_SUBHEADS
+        # Lines opening with a short label and a colon ("Pro: ...", "Myth: ...", "17th Century:
+        # ...") in parallel: the document's own structure (a listicle, a glossary, a timeline).
+        labelled = sum(1 for k in alive[1:] if _LABEL_COLON.match(ctx.blocks[k].text))
         tokens_all: Counter[str] | None = None  # built when first needed
         typical = sorted(c for c in (coh(k) for k in alive) if c is not None)  # type: ignore[operator]
         median = typical[len(typical) // 2] if typical else 0.0
@@ -281,6 +291,10 @@ class OfftopicStage:
                 continue  # introduced by the line above ("Updating your system:"): the article's
             if lede is not None and alive[i + 1] <= lede and content[alive[i + 1]] & content[alive[0]]:
                 continue  # the pair is the article's head and lede: the lede takes up the title
+            if _BULLET.match(ctx.blocks[k].text):
+                continue  # "- Check: lights and brakes": an item of the article's own list
+            if labelled - 1 >= PARALLEL_LABELS and _LABEL_COLON.match(ctx.blocks[k].text):
+                continue  # one of the article's parallel "Label: ..." lines
             if _ENUMERATED.match(ctx.blocks[k].text):
                 continue  # "2. Name, ..." or "Q. ...": an item of the article's own list
             nxt = alive[i + 1]
