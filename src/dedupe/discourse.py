@@ -646,7 +646,13 @@ class SpliceDetector:
         self.lede = NgramModel(spec["lede"]) if spec.get("lede") else None
         self.close = NgramModel(spec["close"]) if spec.get("close") else None
         # All trees' nodes in flat arrays (node ids offset per tree); a leaf points at itself.
-        feature, thr, left, right, value, missing_left, roots = [], [], [], [], [], [], []
+        feature: list[int] = []
+        thr: list[float] = []
+        left: list[int] = []
+        right: list[int] = []
+        value: list[float] = []
+        missing_left: list[bool] = []
+        roots: list[int] = []
         for t in self.trees:
             base = len(value)
             roots.append(base)
@@ -718,7 +724,7 @@ class SpliceDetector:
         rows, x, p = self.scores(texts, stop)
         full = np.full(len(texts), np.nan)
         full[rows] = p
-        found = decide(full, [_shape(t)[1] for t in texts], thr)
+        found = decide(full.tolist(), [_shape(t)[1] for t in texts], thr)
         where = {k: r for r, k in enumerate(rows)}
         out = []
         for k, part in sorted(found.items()):

@@ -276,7 +276,7 @@ class OfftopicStage:
         structured = subheads >= STRUCTURED_SUBHEADS
         # Lines opening with a short label and a colon ("Pro: ...", "Myth: ...", "17th Century:
         # ...") in parallel: the document's own structure (a listicle, a glossary, a timeline).
-        labelled = sum(1 for k in alive[1:] if _LABEL_COLON.match(ctx.blocks[k].text))
+        labelled: int | None = None  # counted when first needed
         tokens_all: Counter[str] | None = None  # built when first needed
         typical = sorted(c for c in (coh(k) for k in alive) if c is not None)  # type: ignore[operator]
         median = typical[len(typical) // 2] if typical else 0.0
@@ -293,8 +293,11 @@ class OfftopicStage:
                 continue  # the pair is the article's head and lede: the lede takes up the title
             if _BULLET.match(ctx.blocks[k].text):
                 continue  # "- Check: lights and brakes": an item of the article's own list
-            if labelled - 1 >= PARALLEL_LABELS and _LABEL_COLON.match(ctx.blocks[k].text):
-                continue  # one of the article's parallel "Label: ..." lines
+            if _LABEL_COLON.match(ctx.blocks[k].text):
+                if labelled is None:
+                    labelled = sum(1 for j in alive[1:] if _LABEL_COLON.match(ctx.blocks[j].text))
+                if labelled - 1 >= PARALLEL_LABELS:
+                    continue  # one of the article's parallel "Label: ..." lines
             if _ENUMERATED.match(ctx.blocks[k].text):
                 continue  # "2. Name, ..." or "Q. ...": an item of the article's own list
             nxt = alive[i + 1]
