@@ -80,9 +80,10 @@ OFFTOPIC_SCORE = 1.0
 OFFTOPIC_MODEL_THRESHOLD = 0.98
 #: Probability at or above which the splice detector (:mod:`dedupe.discourse`, the ``splice_model``
 #: pass) removes a passage of another article. Chosen on the tune part only (the out-of-fold
-#: threshold table of training/train_splice.py): at 0.925 it finds 0.41 of the inserted blocks the
-#: other stages left and takes 0.062% of the genuine blocks (controls 0.073%), leaving the off-topic
-#: rules room under the issue's 0.3% / 0.2%; at 0.8 it would find 0.54 for 0.14% (0.16%).
+#: threshold table of training/train_splice.py): at 0.925 it finds 0.47 of the inserted blocks the
+#: other stages left and takes 0.044% of the genuine blocks (controls 0.044%), leaving the off-topic
+#: rules room under the issue's 0.3% / 0.2%; at 0.9 it would find 0.50 for 0.065% (0.080%), at 0.8
+#: 0.59 for 0.13% (0.16%).
 OFFTOPIC_SPLICE_THRESHOLD = 0.925
 
 # -- paragraph quality (learned; see dedupe.stages.quality and training/train_quality.py) ------------
