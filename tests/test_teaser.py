@@ -1,7 +1,8 @@
 """The learned teaser model (dedupe.stages.teaser): shipped weights, decisions, threshold, evidence.
 
-The model is off by default since the splice detector replaced it (issue 21); these tests switch it
-on at the threshold it was calibrated at (``OFFTOPIC_MODEL_THRESHOLD``), the detector off.
+The splice detector (issue 21) took single teasers over: by default the model only judges runs of
+headline-shaped blocks (``offtopic.model_min_run``). Most tests here judge the model alone: the
+splice detector off.
 """
 
 from __future__ import annotations
@@ -36,9 +37,7 @@ BOX = (
 )
 
 
-MODEL = dedupe.Cleaner(
-    Config(offtopic=OfftopicConfig(model_threshold=OFFTOPIC_MODEL_THRESHOLD, splice_threshold=None))
-)
+MODEL = dedupe.Cleaner(Config(offtopic=OfftopicConfig(splice_threshold=None)))
 
 
 def _removed(result: dedupe.CleanResult) -> dict[str, dict]:
@@ -105,3 +104,22 @@ def test_features_have_one_row_per_block_and_fixed_width():
     x = teaser_features(texts, frozenset({"a", "the", "of"}))
     assert x.shape == (3, len(TEASER_FEATURES))
     assert teaser_features([], frozenset()).shape == (0, len(TEASER_FEATURES))
+
+
+def test_by_default_a_single_headline_is_not_the_models():
+    """Boundary of ``model_min_run`` (default 2): a lone foreign headline with its blurb is left to
+    the splice detector; with ``model_min_run=1`` the model judges it as it used to; the box (a run of
+    three) is judged either way."""
+    lone = ARTICLE.replace("\n".join(BOX), BOX[0] + "\nThe runner finished the course in two hours and one minute.")
+    assert OfftopicConfig().model_min_run == 2
+    by_model = [ev for ev in _removed(MODEL.clean(lone)).values() if ev.get("rule") == "teaser_model"]
+    assert by_model == []
+    single = dedupe.Cleaner(Config(offtopic=OfftopicConfig(model_min_run=1, model_threshold=0.5, splice_threshold=None)))
+    assert any(ev.get("rule") == "teaser_model" for ev in _removed(single.clean(lone)).values())
+    assert set(_removed(MODEL.clean(ARTICLE))) == set(BOX)
+
+
+@pytest.mark.parametrize("bad", [0, -1, 1.5, True, "2"])
+def test_bad_min_run_is_a_config_error(bad):
+    with pytest.raises(ConfigError, match=r"offtopic\.model_min_run"):
+        OfftopicConfig(model_min_run=bad)

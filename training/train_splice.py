@@ -6,8 +6,8 @@ Data (regenerable, nothing downloaded, nothing committed): the tune part of the 
 receiver in the same fold), every receiver in all ten slots (eight insertion cells, two controls)
 for each of ``--seeds`` seeds: thousands of insertions, and every genuine paragraph of the
 receivers as negatives. As in the pipeline, the detector sees the blocks the stages before it kept
-(:func:`base_config`: the off-topic rules on, the teaser model and the detector itself off; the
-outcomes are cached with the benchmark's, ``~/.cache/dedupe-splice``).
+(:func:`base_config`: the default configuration with the detector itself off; the outcomes are
+cached with the benchmark's, ``~/.cache/dedupe-splice``).
 
 Two models, both readable JSON in one file:
 
@@ -88,7 +88,7 @@ def base_config() -> Any:
     """What runs before the detector in the pipeline: every stage and rule, the splice pass off."""
     import dedupe
 
-    return dedupe.Config(offtopic=dedupe.OfftopicConfig(splice_threshold=None, model_threshold=None))
+    return dedupe.Config(offtopic=dedupe.OfftopicConfig(splice_threshold=None))
 
 
 def fold_of(domain: str) -> int:

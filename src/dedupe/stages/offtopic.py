@@ -22,8 +22,8 @@ detector as a named pass:
     A passage of another article (its lede, or its headline and first sentence) anywhere in the
     body, same subject included: the learned detector of :mod:`dedupe.discourse` over discourse,
     position, shape, novelty and coherence signals, run on the blocks everything else kept. Its
-    evidence names the signals that moved the score most. It replaced the learned teaser model
-    (``offtopic.model_threshold``, now off by default).
+    evidence names the signals that moved the score most. It took the single teasers over from
+    the learned teaser model, which now only judges runs of headlines (``offtopic.model_min_run``).
 """
 
 from __future__ import annotations
@@ -208,7 +208,11 @@ class OfftopicStage:
         self._foreign_lede(ctx, [k for k in alive if ctx.decisions[k] is None], coherence, short)
         if self.cfg.model_threshold is not None:
             learned_teasers(
-                ctx, [k for k in alive if ctx.decisions[k] is None], short, self.cfg.model_threshold
+                ctx,
+                [k for k in alive if ctx.decisions[k] is None],
+                short,
+                self.cfg.model_threshold,
+                self.cfg.model_min_run,
             )
         if self.splice.applies(ctx):
             self.splice.run(ctx)
