@@ -176,3 +176,24 @@ def test_any_blocks_give_valid_findings(texts):
     assert positions == sorted(set(positions))
     assert all(0 < p < len(texts) for p in positions)
     assert [f.position for f in det.detect(list(texts))] == positions  # pure: same blocks, same answer
+
+
+def test_a_body_that_does_not_cohere_is_not_judged():
+    """Boundary of MIN_BODY_COHERENCE: the same passages in a body of unrelated paragraphs (median
+    coherence below it) are not candidates; in ARTICLE's coherent body they are."""
+    from dedupe import discourse
+
+    stop = guess_stoplist_texts(ARTICLE)[1]
+    assert discourse._Doc(ARTICLE, stop).median >= discourse.MIN_BODY_COHERENCE
+    assert candidates(ARTICLE, stop)
+    mixed = [
+        ARTICLE[0],
+        "Bakers in the valley raised bread prices after a poor wheat harvest this autumn.",
+        "A violinist from Oslo won the concerto prize with a piece written for her grandmother.",
+        "Engineers replaced the signalling cables along the northern railway over the weekend.",
+        "The aquarium welcomed two sea otters rescued from a storm on the southern coast.",
+        ARTICLE[9],
+    ]
+    mstop = guess_stoplist_texts(mixed)[1]
+    assert not discourse._Doc(mixed, mstop).median >= discourse.MIN_BODY_COHERENCE
+    assert candidates(mixed, mstop) == []
