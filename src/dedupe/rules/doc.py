@@ -119,8 +119,9 @@ novelty and coherence signals (`dedupe.discourse`, `src/dedupe/data/splice_model
 development articles, `benchmarks/splice2.py`) that find another article's lede or headline and
 first sentence anywhere in the body, same subject included; a block goes when its probability
 reaches `offtopic.splice_threshold`, and its evidence names the signals that moved the score most.
-The older learned teaser model (`teaser_model`, `src/dedupe/data/teaser_model.json`,
-`training/train_offtopic.py`) is off by default (`offtopic.model_threshold`).
+Before it, the older learned teaser model (`teaser_model`, `src/dedupe/data/teaser_model.json`,
+`training/train_offtopic.py`) judges runs of headline-shaped lines only (`offtopic.model_min_run`):
+related-stories boxes without a label.
 """
 
 _SHAPES = """\
