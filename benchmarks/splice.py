@@ -1,5 +1,9 @@
 """Off-topic insertions, measured on articles with teasers of *other* articles spliced in.
 
+Kept as it was so that its history stays comparable (its figures are pinned in
+``benchmarks/floors.json`` as ``splice.test.*``); issue 21 is measured by ``benchmarks/splice2.py``
+(the project's tune/measure split, every kind x subject x position, the release's stages beside).
+
 Usage (from the repository root)::
 
     .venv/bin/python benchmarks/splice.py                 # all splits, per kind

@@ -56,3 +56,27 @@ def test_a_pair_above_the_first_prose_is_the_articles_head_when_the_lede_takes_u
 def test_a_pair_above_the_first_prose_that_ignores_the_title_is_still_judged():
     ds = _decisions(TITLE, HEAD, BLURB, *BODY)
     assert not ds[1].kept and not ds[2].kept, ds
+
+
+def _by_rule(d: dedupe.Decision) -> bool:
+    """Removed by the headline-and-blurb rule (the splice detector, a pass of its own, may still
+    take a pair this foreign)."""
+    return not d.kept and d.evidence.get("rule") == "headline_blurb"
+
+
+def test_a_bulleted_headline_is_an_item_of_the_articles_list():
+    """From the tune part of benchmarks/splice2.py ("- Check: Headlights, Turn Signals ..."): a
+    headline-shaped line with a list bullet is the article's list, however foreign its words."""
+    ds = _decisions(TITLE, BODY[0], BODY[1], "- " + HEAD, BLURB, BODY[2], BODY[3])
+    assert not _by_rule(ds[3]) and not _by_rule(ds[4]), ds
+
+
+def test_parallel_label_lines_are_the_articles_structure():
+    """A "Label: ..." headline is the article's own when another line of the document opens the
+    same way (a listicle's "Pro: ..." and "Con: ..."); alone, it is judged as usual. Boundary at
+    PARALLEL_LABELS = 1 other such line."""
+    head = "Transfer: " + HEAD
+    other = "Budget: the harbour works will cost more than planned, the council said on Tuesday."
+    assert _by_rule(_decisions(TITLE, BODY[0], BODY[1], head, BLURB, BODY[2], BODY[3])[3])
+    ds = _decisions(TITLE, BODY[0], BODY[1], head, BLURB, BODY[2], other)
+    assert not _by_rule(ds[3]) and not _by_rule(ds[4]), ds

@@ -16,6 +16,7 @@ from conftest import ROOT, SHARED_DATA
 sys.path.insert(0, str(ROOT / "benchmarks"))
 import quality
 import splice
+import splice2
 import wcxb
 
 FLOORS = json.loads((ROOT / "benchmarks" / "floors.json").read_text(encoding="utf-8"))
@@ -86,6 +87,7 @@ def figures() -> dict[str, float]:
     test = [d for d in splice.generate(SHARED_DATA) if d.split == "test"]
     for key, value in splice.summary(splice.evaluate(test, dedupe.clean)).items():
         out[f"splice.test.{key}"] = value
+    out.update(splice2.floor_figures(SHARED_DATA))
     out.update(wcxb_figures())
     return out
 

@@ -25,8 +25,10 @@ TAIL = (
     "Greece has been hit by a prolonged heatwave, with temperatures above 40C in many parts of the country."
 )
 TITLE = "Wildfire spreads across Greek island as thousands flee"
-# The learned model is switched off: the rule alone must catch the box (same subject as the article).
-CFG = Config(offtopic=OfftopicConfig(model_threshold=None))
+# The learned models are switched off: the rule alone must catch the box (same subject as the article).
+# (The splice detector takes TAIL, a one-sentence lede-shaped close whose words the body never uses,
+# once the box is gone: 0.96 against 0.925.)
+CFG = Config(offtopic=OfftopicConfig(model_threshold=None, splice_threshold=None))
 
 
 def _clean(label: str | None, box: list[str] = BOX) -> dedupe.CleanResult:

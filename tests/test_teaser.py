@@ -1,4 +1,9 @@
-"""The learned teaser model (dedupe.stages.teaser): shipped weights, decisions, threshold, evidence."""
+"""The learned teaser model (dedupe.stages.teaser): shipped weights, decisions, threshold, evidence.
+
+The splice detector (issue 21) took single teasers over: by default the model only judges runs of
+headline-shaped blocks (``offtopic.model_min_run``). Most tests here judge the model alone: the
+splice detector off.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +13,7 @@ from importlib import resources
 import pytest
 
 import dedupe
-from dedupe.config import Config, ConfigError, OfftopicConfig
+from dedupe.config import OFFTOPIC_MODEL_THRESHOLD, Config, ConfigError, OfftopicConfig
 from dedupe.stages.teaser import MIN_BLOCKS, TEASER_FEATURES, teaser_features
 
 ARTICLE = """City council approves new budget for road repairs
@@ -32,6 +37,9 @@ BOX = (
 )
 
 
+MODEL = dedupe.Cleaner(Config(offtopic=OfftopicConfig(splice_threshold=None)))
+
+
 def _removed(result: dedupe.CleanResult) -> dict[str, dict]:
     return {b.text: d.evidence for b, d in zip(result.blocks, result.decisions) if not d.kept}
 
@@ -45,26 +53,26 @@ def test_shipped_model_matches_the_features():
 
 
 def test_related_headline_box_is_removed_as_a_unit_with_evidence():
-    removed = _removed(dedupe.clean(ARTICLE))
+    removed = _removed(MODEL.clean(ARTICLE))
     assert set(removed) == set(BOX)
     scores = {ev["score"] for ev in removed.values()}
     assert len(scores) == 1, "a box is judged as a unit"
     for ev in removed.values():
         assert ev["rule"] == "teaser_model" and ev["headline_run"] == 3
-        assert ev["score"] >= ev["threshold"] == OfftopicConfig().model_threshold
+        assert ev["score"] >= ev["threshold"] == OFFTOPIC_MODEL_THRESHOLD
 
 
 def test_article_text_is_kept():
-    kept = dedupe.clean(ARTICLE).text
+    kept = MODEL.clean(ARTICLE).text
     assert kept.startswith("City council approves new budget")
     assert "The council will review progress" in kept
 
 
 def test_threshold_boundary():
-    score = next(iter(_removed(dedupe.clean(ARTICLE)).values()))["score"]
-    at = dedupe.Cleaner(Config(offtopic=OfftopicConfig(model_threshold=score))).clean(ARTICLE)
+    score = next(iter(_removed(MODEL.clean(ARTICLE)).values()))["score"]
+    at = dedupe.Cleaner(Config(offtopic=OfftopicConfig(model_threshold=score, splice_threshold=None))).clean(ARTICLE)
     assert set(_removed(at)) == set(BOX)
-    above = dedupe.Cleaner(Config(offtopic=OfftopicConfig(model_threshold=min(1.0, score + 1e-3)))).clean(
+    above = dedupe.Cleaner(Config(offtopic=OfftopicConfig(model_threshold=min(1.0, score + 1e-3), splice_threshold=None))).clean(
         ARTICLE
     )
     assert not set(_removed(above)) & set(BOX)
@@ -96,3 +104,22 @@ def test_features_have_one_row_per_block_and_fixed_width():
     x = teaser_features(texts, frozenset({"a", "the", "of"}))
     assert x.shape == (3, len(TEASER_FEATURES))
     assert teaser_features([], frozenset()).shape == (0, len(TEASER_FEATURES))
+
+
+def test_by_default_a_single_headline_is_not_the_models():
+    """Boundary of ``model_min_run`` (default 2): a lone foreign headline with its blurb is left to
+    the splice detector; with ``model_min_run=1`` the model judges it as it used to; the box (a run of
+    three) is judged either way."""
+    lone = ARTICLE.replace("\n".join(BOX), BOX[0] + "\nThe runner finished the course in two hours and one minute.")
+    assert OfftopicConfig().model_min_run == 2
+    by_model = [ev for ev in _removed(MODEL.clean(lone)).values() if ev.get("rule") == "teaser_model"]
+    assert by_model == []
+    single = dedupe.Cleaner(Config(offtopic=OfftopicConfig(model_min_run=1, model_threshold=0.5, splice_threshold=None)))
+    assert any(ev.get("rule") == "teaser_model" for ev in _removed(single.clean(lone)).values())
+    assert set(_removed(MODEL.clean(ARTICLE))) == set(BOX)
+
+
+@pytest.mark.parametrize("bad", [0, -1, 1.5, True, "2"])
+def test_bad_min_run_is_a_config_error(bad):
+    with pytest.raises(ConfigError, match=r"offtopic\.model_min_run"):
+        OfftopicConfig(model_min_run=bad)

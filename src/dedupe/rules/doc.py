@@ -127,14 +127,21 @@ word bigrams that the index keeps (`corpus.containment`, `corpus.coverage`). A d
 document's is flagged `duplicate_of` (and left out of the output with
 `--drop-duplicate-documents`). The first copy in input order survives.
 
-**offtopic** (`offtopic.teaser`): teasers of other articles. Four passes: a box of headline-shaped
-lines under a "Related"/"Mehr zum Thema" label (`related_box`); a headline-shaped line and the
-paragraph under it whose names and content words are new to the document (`headline_blurb`); the
-lede of another article at the end of the page, seen from its discourse shape (it re-introduces with
-full name and descriptor someone the article calls by surname, defines acronyms, brings in new names,
-is one long sentence; `foreign_lede`); and a learned teaser model (`teaser_model`,
-`src/dedupe/data/teaser_model.json`, trained by `training/train_offtopic.py` on teasers spliced into
-gold articles) that weighs coherence, discourse and layout signals per block.
+**offtopic** (`offtopic.teaser`): passages of other articles. A box of headline-shaped lines under a
+"Related"/"Mehr zum Thema" label (`related_box`); a headline-shaped line and the paragraph under it
+whose names and content words are new to the document (`headline_blurb`); the lede of another
+article at the end of the page, seen from its discourse shape (it re-introduces with full name and
+descriptor someone the article calls by surname, defines acronyms, brings in new names, is one long
+sentence; `foreign_lede`); then, last, the splice detector (pass `splice_model`,
+`dedupe.stages.offtopic.SplicedPassage`): gradient-boosted trees over discourse, position, shape,
+novelty and coherence signals (`dedupe.discourse`, `src/dedupe/data/splice_model.json`, trained by
+`training/train_splice.py` on passages of other articles spliced into the tune part of the
+development articles, `benchmarks/splice2.py`) that find another article's lede or headline and
+first sentence anywhere in the body, same subject included; a block goes when its probability
+reaches `offtopic.splice_threshold`, and its evidence names the signals that moved the score most.
+Before it, the older learned teaser model (`teaser_model`, `src/dedupe/data/teaser_model.json`,
+`training/train_offtopic.py`) judges runs of headline-shaped lines only (`offtopic.model_min_run`):
+related-stories boxes without a label.
 """
 
 _SHAPES = """\
@@ -213,6 +220,7 @@ def markdown() -> str:
         TITLE_FULL_STOP_END,
     )
     from ..stages.boilerplate import BoilerplateStage
+    from ..stages.offtopic import SplicedPassage
 
     parts = [_INTRO, _RULES_INTRO]
     lines: list[str] = []
@@ -226,7 +234,7 @@ def markdown() -> str:
             + _pass_sections(BoilerplateStage.PASSES, "pass")
         )
     )
-    parts += [_MODEL, _OTHER_STAGES, _SHAPES]
+    parts += [_MODEL, _OTHER_STAGES, "\n".join(_pass_sections((SplicedPassage,), "off-topic pass")), _SHAPES]
     ends = (
         SENTENCE_END,
         TIGHT_SENTENCE_END,

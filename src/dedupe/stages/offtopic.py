@@ -1,6 +1,7 @@
 """Off-topic insertions: teasers of other articles scraped into the body.
 
-Two shapes, two rules, both scored from named signals that go into the evidence:
+Two shapes, two rules, both scored from named signals that go into the evidence, then the splice
+detector as a named pass:
 
 ``offtopic.teaser`` (rule ``headline_blurb``)
     A headline-shaped line inside the body (short, no full stop at the end, not the document's
@@ -20,6 +21,13 @@ Two shapes, two rules, both scored from named signals that go into the evidence:
     defines acronyms the article never used, brings in many names the article never mentioned, and
     is one long sentence. Each signal has a weight; the block is removed when the sum reaches
     ``offtopic.score``, and only in the last blocks of a document long enough to have a body.
+
+``offtopic.teaser`` (rule and pass ``splice_model``, :class:`SplicedPassage`)
+    A passage of another article (its lede, or its headline and first sentence) anywhere in the
+    body, same subject included: the learned detector of :mod:`dedupe.discourse` over discourse,
+    position, shape, novelty and coherence signals, run on the blocks everything else kept. Its
+    evidence names the signals that moved the score most. It took the single teasers over from
+    the learned teaser model, which now only judges runs of headlines (``offtopic.model_min_run``).
 """
 
 from __future__ import annotations
@@ -34,11 +42,11 @@ from ..config import Config
 from ..rules.core import F
 from ..shapes import FULL_STOP_END, HEADLINE_MAX_WORDS, is_headline, is_prose, word_count
 from ..text import CACHE_SIZE, content_of, names, raw_tokens, token_counts, tokens
-from . import Context, register
+from . import Context, Pass, register
 from .passes import length
 from .teaser import ACRONYM_DEF_RE, introductions, learned_teasers
 
-__all__ = ["OfftopicStage"]
+__all__ = ["OfftopicStage", "SplicedPassage"]
 
 # Signal weights of the foreign-lede rule (sum compared with offtopic.score, default 1.0).
 W_ACRONYM = 0.5  # defines an acronym the document never used before
@@ -88,6 +96,13 @@ PAIR_REQUIRED = frozenset({"novel_names", "headline_low_coherence", "blurb_low_c
 #: "Less coherent than typical" means below this fraction of the document's median coherence.
 LOW_RELATIVE_COHERENCE = 0.9
 NOVEL_NAMES_SHARE = 0.5
+#: A line opening with at most four words and a colon: a label ("Pro:", "Myth:", "17th Century:").
+_LABEL_COLON = regex.compile(r"^\W*[^\s:]+(?:\s+[^\s:]+){0,3}:\s+\S")
+#: A headline-shaped "Label: ..." line is one of the article's own when the document has at least
+#: this many other such lines. On the tune part of benchmarks/splice2.py, the headline-and-blurb
+#: rule's removals of genuine lines in clean documents were mostly such lines (listicles' "Con:
+#: ...", "Myth: ...", glossaries, timelines) and bulleted items ("- Check: ...").
+PARALLEL_LABELS = 1
 
 #: A related-stories box is furniture of an article: a page whose words are less than this share
 #: prose (:func:`dedupe.shapes.is_prose`) is a page of headlines or items, and its "Most read" or
@@ -214,6 +229,7 @@ class OfftopicStage:
 
     def __init__(self, config: Config) -> None:
         self.cfg = config.offtopic
+        self.splice = SplicedPassage(config)
 
     def run(self, ctx: Context) -> None:
         self._related_box(ctx)
@@ -255,8 +271,14 @@ class OfftopicStage:
         self._foreign_lede(ctx, [k for k in alive if ctx.decisions[k] is None], coherence, short)
         if self.cfg.model_threshold is not None:
             learned_teasers(
-                ctx, [k for k in alive if ctx.decisions[k] is None], short, self.cfg.model_threshold
+                ctx,
+                [k for k in alive if ctx.decisions[k] is None],
+                short,
+                self.cfg.model_threshold,
+                self.cfg.model_min_run,
             )
+        if self.splice.applies(ctx):
+            self.splice.run(ctx)
 
     def _related_box(self, ctx: Context) -> None:
         """Headline-shaped lines right under a "Related"/"Mehr zum Thema" label: a box of links to
@@ -324,6 +346,9 @@ class OfftopicStage:
         # there every pair looks like a teaser. Count the body's headline-shaped lines.
         subheads = sum(1 for k in alive[1:] if _is_headline(ctx.blocks[k].text))
         structured = subheads >= STRUCTURED_SUBHEADS
+        # Lines opening with a short label and a colon ("Pro: ...", "Myth: ...", "17th Century:
+        # ...") in parallel: the document's own structure (a listicle, a glossary, a timeline).
+        labelled: int | None = None  # counted when first needed
         tokens_all: Counter[str] | None = None  # built when first needed
         typical = sorted(c for c in (coh(k) for k in alive) if c is not None)  # type: ignore[operator]
         median = typical[len(typical) // 2] if typical else 0.0
@@ -343,6 +368,13 @@ class OfftopicStage:
                 continue  # introduced by the line above ("Updating your system:"): the article's
             if lede is not None and alive[i + 1] <= lede and content[alive[i + 1]] & content[alive[0]]:
                 continue  # the pair is the article's head and lede: the lede takes up the title
+            if _BULLET.match(ctx.blocks[k].text):
+                continue  # "- Check: lights and brakes": an item of the article's own list
+            if _LABEL_COLON.match(ctx.blocks[k].text):
+                if labelled is None:
+                    labelled = sum(1 for j in alive[1:] if _LABEL_COLON.match(ctx.blocks[j].text))
+                if labelled - 1 >= PARALLEL_LABELS:
+                    continue  # one of the article's parallel "Label: ..." lines
             if _ENUMERATED.match(ctx.blocks[k].text):
                 continue  # "2. Name, ...", "Q. ...", "- Doors: ...": an item of the article's own list
             form = _form(ctx.blocks[k].text)
@@ -444,6 +476,51 @@ class OfftopicStage:
                     threshold=self.cfg.score,
                     signals=sorted(signals),
                 )
+
+
+class SplicedPassage(Pass):
+    """A passage of another article spliced into the body: its lede paragraph, or its headline and
+    first sentence as two lines, on another subject or on the same one, at the end or between two
+    paragraphs. Lexical coherence alone cannot see a same-subject passage; the detector
+    (:class:`dedupe.discourse.SpliceDetector`, gradient-boosted trees read from
+    ``dedupe/data/splice_model.json``, trained by ``training/train_splice.py`` on passages spliced
+    into the tune part of the development articles) also weighs how the passage opens (names and
+    acronyms introduced again, who/what/when restated, words that open articles), where it sits
+    (after a line that reads like a close; between neighbours that cohere with each other and not
+    with it), its shape (a headline-shaped line and one summary sentence) and the names and numbers
+    the rest of the article never mentions. It runs last, on the blocks everything else kept, and
+    removes a block whose probability reaches ``offtopic.splice_threshold`` (a teaser's two lines
+    together); the evidence gives the score, the threshold and the signals that moved it most."""
+
+    name = "splice_model"
+    stage = "offtopic"
+
+    def __init__(self, config: Config) -> None:
+        super().__init__(config)
+        self.threshold = config.offtopic.splice_threshold
+
+    def applies(self, ctx: Context) -> bool:
+        return self.threshold is not None
+
+    def run(self, ctx: Context) -> None:
+        from ..discourse import MIN_BLOCKS as SPLICE_MIN_BLOCKS
+        from ..discourse import detector
+
+        alive = ctx.alive()
+        if len(alive) < SPLICE_MIN_BLOCKS or self.threshold is None:
+            return
+        texts = [ctx.blocks[k].text for k in alive]
+        introduced: set[int] = set()
+        for f in detector().detect(texts, ctx.stopwords, self.threshold):
+            # A line ending with a colon introduces what follows (as for the headline-and-blurb
+            # rule): the passage under it, and a blurb under a headline so introduced, are the
+            # article's own.
+            if texts[f.position - 1].rstrip().endswith(":") or (
+                f.part == "blurb" and f.position - 1 in introduced
+            ):
+                introduced.add(f.position)
+                continue
+            self.remove(ctx, alive[f.position], "offtopic.teaser", **f.evidence())
 
 
 class _Before:

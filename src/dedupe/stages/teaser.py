@@ -271,12 +271,15 @@ BLURB_SHARE = 0.5
 MIN_BLOCKS = 5
 
 
-def learned_teasers(ctx: Context, alive: list[int], candidates: Collection[int], threshold: float) -> None:
+def learned_teasers(
+    ctx: Context, alive: list[int], candidates: Collection[int], threshold: float, min_run: int = 1
+) -> None:
     """Remove the blocks of ``candidates`` the teaser model scores at or above ``threshold``.
 
-    The first block (the title) is never a candidate. The evidence names the probability, the
-    threshold and the signals a reader can check (coherence with the document, novel names,
-    headline shape).
+    The first block (the title) is never a candidate; a headline goes only in a run of at least
+    ``min_run`` consecutive headline-shaped blocks (2: related-stories boxes only, single teasers
+    being the splice detector's). The evidence names the probability, the threshold and the
+    signals a reader can check (coherence with the document, novel names, headline shape).
     """
     if len(alive) < MIN_BLOCKS:
         return
@@ -300,6 +303,8 @@ def learned_teasers(ctx: Context, alive: list[int], candidates: Collection[int],
             end += 1
         if end - pos >= 2:
             judged[pos:end] = p[pos:end].mean()
+        if end - pos < min_run:
+            judged[pos:end] = 0.0  # too short a run to be judged here
         pos = max(end, pos + 1)
     removed_head = False
     for pos, k in enumerate(alive):
