@@ -54,7 +54,8 @@ from typing import Any
 import numpy as np
 import regex
 
-from .text import CACHE_SIZE, char_classes, content_of, names, sentences, tokens, words
+from .shapes import sentences
+from .text import CACHE_SIZE, char_classes, content_of, names, tokens, words
 
 __all__ = [
     "FEATURES",
@@ -97,7 +98,48 @@ _DATELINE = regex.compile(
 #: Words that open a sentence continuing the text before it: a pronoun or a connective (English,
 #: German). A passage that opens a story does not start with one.
 _CONTINUATION = frozenset(
-    ["he", "she", "it", "they", "this", "that", "these", "those", "his", "her", "its", "their", "but", "and", "so", "yet", "also", "however", "meanwhile", "still", "instead", "then", "there", "here", "such", "both", "neither", "er", "sie", "es", "dies", "diese", "dieser", "aber", "und", "auch", "doch", "jedoch", "dann", "dort"]
+    [
+        "he",
+        "she",
+        "it",
+        "they",
+        "this",
+        "that",
+        "these",
+        "those",
+        "his",
+        "her",
+        "its",
+        "their",
+        "but",
+        "and",
+        "so",
+        "yet",
+        "also",
+        "however",
+        "meanwhile",
+        "still",
+        "instead",
+        "then",
+        "there",
+        "here",
+        "such",
+        "both",
+        "neither",
+        "er",
+        "sie",
+        "es",
+        "dies",
+        "diese",
+        "dieser",
+        "aber",
+        "und",
+        "auch",
+        "doch",
+        "jedoch",
+        "dann",
+        "dort",
+    ]
 )
 #: A character that continues a token (text.TOKEN_RE's class): a name found inside a longer
 #: token ("Lee" in "Leeds") is not the name.
@@ -396,7 +438,9 @@ class _Doc:
         at = text.rfind(token) if last else text.find(token)
         while at >= 0:
             end = at + size
-            if (at == 0 or not _TOKEN_CHAR(text[at - 1])) and (end == len(text) or not _TOKEN_CHAR(text[end])):
+            if (at == 0 or not _TOKEN_CHAR(text[at - 1])) and (
+                end == len(text) or not _TOKEN_CHAR(text[end])
+            ):
                 return bisect_right(self.starts, at) - 1
             at = text.rfind(token, 0, at) if last else text.find(token, at + 1)
         return -1
@@ -515,7 +559,13 @@ def splice_features(
             pair = _share(len(mine & content[k - 1]), len(content[k - 1]))
         if k > 0:
             p = k - 1
-            prev = (float(heads[p]), float(len(sentences(texts[p]))), math.log1p(nw[p]), coh[p], float(doc.ends[p]))
+            prev = (
+                float(heads[p]),
+                float(len(sentences(texts[p]))),
+                math.log1p(nw[p]),
+                coh[p],
+                float(doc.ends[p]),
+            )
         else:
             prev = (_NAN,) * 5
         if k + 1 < n:
@@ -638,7 +688,9 @@ class Finding:
         }
 
     def summary(self) -> str:
-        sig = ",".join(f"{k}({'-' if v is None else f'{v:.2f}'})={c:+.1f}" for k, (v, c) in self.signals.items())
+        sig = ",".join(
+            f"{k}({'-' if v is None else f'{v:.2f}'})={c:+.1f}" for k, (v, c) in self.signals.items()
+        )
         return f"{self.part} p={self.score:.2f} [{sig}]"
 
 
@@ -647,7 +699,9 @@ class SpliceDetector:
 
     def __init__(self, spec: dict[str, Any], threshold: float | None = None) -> None:
         if spec.get("features") != list(FEATURES):
-            raise ValueError("splice model was trained on other features; retrain it (training/train_splice.py)")
+            raise ValueError(
+                "splice model was trained on other features; retrain it (training/train_splice.py)"
+            )
         self.spec = spec
         self.threshold = float(spec["threshold"] if threshold is None else threshold)
         self.baseline = float(spec["baseline"])
@@ -740,7 +794,12 @@ class SpliceDetector:
             row = x[where[k]]
             top = list(self.contributions(row).items())[:EVIDENCE_SIGNALS]
             signals = {
-                name: (None if row[FEATURES.index(name)] != row[FEATURES.index(name)] else float(row[FEATURES.index(name)]), c)
+                name: (
+                    None
+                    if row[FEATURES.index(name)] != row[FEATURES.index(name)]
+                    else float(row[FEATURES.index(name)]),
+                    c,
+                )
                 for name, c in top
             }
             out.append(Finding(k, part, float(full[k]), thr, signals))
