@@ -457,3 +457,14 @@ def test_devices_are_written_to_not_replaced(tmp_path):
     assert stat.S_ISCHR(os.stat(os.devnull).st_mode)
     assert main(["clean", str(_plain(tmp_path)), "-o", os.devnull, "--output-format", "jsonl.zst", "-q"]) == 0
     assert stat.S_ISCHR(os.stat(os.devnull).st_mode)
+
+
+def test_text_that_begins_with_the_parquet_magic_is_read_as_text(tmp_path):
+    # A Parquet file is framed by "PAR1" at both ends; a JSON-lines file that merely begins with the
+    # letters is read as JSON lines (its record rejected and counted), not refused as broken Parquet.
+    src = tmp_path / "in.jsonl"
+    src.write_bytes(b'PAR1\n{"id": "a", "text": "A paragraph of text to keep."}\n')
+    out, stats = tmp_path / "o.jsonl", tmp_path / "s.json"
+    rc = main(["clean", str(src), "-o", str(out), "--stats", str(stats), "-q"])
+    s = json.loads(stats.read_text())
+    assert rc == 0 and s["read"] == 2 and s["written"] == 1 and s["rejected"] == 1

@@ -32,6 +32,7 @@ import datetime as _dt
 import decimal
 import io
 import json
+import os
 import shutil
 import tempfile
 from collections.abc import Iterator, Mapping, Sequence
@@ -104,6 +105,27 @@ class MissingDependency(ConfigError):
 
 class TruncatedInput(EOFError):
     """A compressed stream ended early or is damaged (read as an EOFError, like gzip's)."""
+
+
+def parquet_tail_ok(fh: Any) -> bool:
+    """Whether a seekable file that starts with :data:`PARQUET_MAGIC` also ends with it (a Parquet
+    file is framed by the magic at both ends, and is at least 12 bytes long): a text file that
+    merely begins with the letters "PAR1" is not Parquet. Unseekable streams are given the benefit
+    of the head alone. The position of ``fh`` is restored."""
+    try:
+        if not fh.seekable():
+            return True
+        pos = fh.tell()
+        try:
+            size = fh.seek(0, os.SEEK_END)
+            if size < 12:
+                return False
+            fh.seek(size - 4)
+            return bool(fh.read(4) == PARQUET_MAGIC)
+        finally:
+            fh.seek(pos)
+    except (OSError, ValueError):
+        return True
 
 
 def sniff(head: bytes) -> Literal["gzip", "zstd", "parquet"] | None:

@@ -221,6 +221,13 @@ def _check_parquet(path: str, input_format: str, text_field: str, html_field: st
             return
         with open(path, "rb") as fh:
             head = fh.read(4)
+            if (
+                formats.sniff(head) == "parquet"
+                and input_format != "parquet"
+                and not path.lower().endswith(".parquet")
+                and not formats.parquet_tail_ok(fh)
+            ):
+                return  # text that begins with "PAR1": read as what it is
     except OSError:
         return  # found when read, as a read_error reject
     if formats.sniff(head) != "parquet" and not (input_format == "parquet" and formats.sniff(head) is None):
@@ -545,6 +552,8 @@ def _iter_stream(
         return
     container = formats.sniff(head)
     fmt = opts.input_format if opts.input_format != "auto" else kind
+    if container == "parquet" and fmt != "parquet" and not formats.parquet_tail_ok(raw):
+        container = None  # text that begins with "PAR1" (a Parquet file ends with the magic too)
     if container == "parquet" or fmt == "parquet":
         if container in ("gzip", "zstd"):
             yield Reject(
