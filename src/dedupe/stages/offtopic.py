@@ -511,7 +511,12 @@ class SplicedPassage(Pass):
             return
         texts = [ctx.blocks[k].text for k in alive]
         introduced: set[int] = set()
+        forms = Counter(form for form in map(_form, texts) if form is not None)
         for f in detector().detect(texts, ctx.stopwords, self.threshold):
+            text = texts[f.position]
+            form = _form(text)
+            if _ENUMERATED.match(text) or (form is not None and forms[form] > PARALLEL_HEADINGS):
+                continue  # "Q: ...", "2. ...", one of the page's parallel questions: the article's own item
             # A line ending with a colon introduces what follows (as for the headline-and-blurb
             # rule): the passage under it, and a blurb under a headline so introduced, are the
             # article's own.
