@@ -30,7 +30,10 @@ Within a document (each body on its own, stage ``duplicates`` only):
     two adjacent paragraphs fused into one, further down;
 ``title_exact`` / ``title_affix``
     the title repeated in the lower half, as it is or with a site name after or before it
-    (``Title | Site``, ``Title - Site``, ``Title – Site``, ``Site :: Title``).
+    (``Title | Site``, ``Title - Site``, ``Title – Site``, ``Site :: Title``);
+``triple``
+    one paragraph of prose (12+ words, ending with a full stop or "!") pasted twice further down:
+    three occurrences, as a page structure line has, but a pasted copy (both copies are scored).
 
 Pages whose genuine structure repeats (all lines genuine; ``structure/<kind>``): interviews with
 the same question label or the same question before each answer, recipe cards, job listings, a
@@ -105,7 +108,11 @@ WITHIN_KINDS = (
     "merge",
     "title_exact",
     "title_affix",
+    "triple",
 )
+#: Share of bodies (but the Chinese and Japanese ones) given a ``triple`` copy, drawn from a random
+#: stream of its own so that adding the kind left every other injection as it was.
+TRIPLE_SHARE = 0.15
 EDITS = ("verbatim", "typo", "add", "drop", "clause")
 SOURCES = ("similar", "random")
 #: Lines shorter than this are not matched across documents by design (dedupe's corpus.min_words:
@@ -475,6 +482,22 @@ def inject_within(doc: Doc, body: Body, kind: str, donors: Sequence[str], rng: r
         doc.used.update((norm(lines[i]), norm(lines[i + 1])))
         doc.insert(_later(doc, i + 1, rng), lines[i] + " " + lines[i + 1], kind)
         return True
+    if kind == "triple":
+        cands = [
+            i
+            for i in gen
+            if len(words(lines[i])) >= 12
+            and re.search(r"[.!。！]['\"”’)\]]*$", lines[i])
+            and not (body.has_title and i == 0)
+        ]
+        if not cands:
+            return False
+        i = rng.choice(cands)
+        doc.used.add(norm(lines[i]))
+        p = _later(doc, i, rng)
+        doc.insert(p, lines[i], kind)
+        doc.insert(_later(doc, p, rng), lines[i], kind)
+        return True
     if kind in ("title_exact", "title_affix"):
         if not body.has_title or len(lines) < 6 or norm(lines[0]) in doc.used:
             return False
@@ -494,7 +517,7 @@ def make_within(bodies: Sequence[Body], seed: int) -> list[Doc]:
         line for b in bodies for line in b.lines if len(words(line)) >= 8 and not b.group.startswith("cjk")
     ]
     docs = []
-    kinds = [k for k in WITHIN_KINDS if k != "run_cjk"]
+    kinds = [k for k in WITHIN_KINDS if k not in ("run_cjk", "triple")]
     for body in bodies:
         rng = random.Random(f"within:{seed}:{body.id}")
         doc = _genuine_doc(body)
@@ -507,6 +530,9 @@ def make_within(bodies: Sequence[Body], seed: int) -> list[Doc]:
                     if kind.startswith("title"):  # one title repeat per page
                         pool = [k for k in pool if not k.startswith("title")] or pool
                     break
+        triple = random.Random(f"triple:{seed}:{body.id}")
+        if not cjk and triple.random() < TRIPLE_SHARE:
+            inject_within(doc, body, "triple", donors, triple)
         docs.append(doc)
     return docs
 

@@ -19,6 +19,13 @@ from dedupe.model import Document
 from dedupe.parallel import LocalPhase
 from dedupe.pipeline import Cleaner
 from dedupe.shapes import sentences, unit_count, units
+from dedupe.stages.duplicates import (
+    EXCERPT_MIN_CUT,
+    FIELD_RUN_MAX,
+    PROSE_REPEAT_WORDS,
+    card_fields,
+    is_excerpt,
+)
 
 DUPS = Config(stages=("duplicates",))
 
@@ -99,8 +106,9 @@ def test_a_card_field_under_the_same_label_stays():
 @pytest.mark.parametrize("repeats", [2, 3])
 def test_recurrence_two_is_a_copy_three_is_structure(repeats):
     """A line recurring twice (each time followed by different content) is a copy; three times, page
-    structure (the boundary is duplicates.structure_repeats)."""
-    line = "Read the full review of this product on our sister site before you buy it."
+    structure (the boundary is duplicates.structure_repeats). The line is a note, not prose (see
+    test_a_prose_paragraph_pasted_three_times_goes)."""
+    line = "Read the full review on our sister site"
     lines = [PROSE[0]]
     for k in range(repeats):
         lines += [line, PROSE[1 + k]]
@@ -110,7 +118,7 @@ def test_recurrence_two_is_a_copy_three_is_structure(repeats):
 
 
 def test_structure_repeats_setting_moves_the_boundary():
-    line = "Read the full review of this product on our sister site before you buy it."
+    line = "Read the full review on our sister site"
     lines = [PROSE[0], line, PROSE[1], line, PROSE[2], line, PROSE[3]]
     assert all(_kept(lines))
     cfg = Config(stages=("duplicates",), duplicates=DuplicateConfig(structure_repeats=4))
@@ -236,9 +244,10 @@ def test_a_sentence_the_page_fills_in_three_times_is_structure():
 
 def test_an_excerpt_is_not_a_copy_within_a_document():
     """A sentence of a longer block repeated as its own line (a pull quote, a summary bullet) covers
-    too little of that block (duplicates.coverage)."""
+    too little of that block (duplicates.coverage). With a typo, so that it is no contiguous stretch
+    of the block (those are excerpts whatever the coverage: EXCERPT_MIN_CUT)."""
     long = PROSE[0] + " " + PROSE[1] + " " + PROSE[2]
-    lines = [long, *PROSE[3:6], PROSE[1]]
+    lines = [long, *PROSE[3:6], PROSE[1].replace("published", "publsihed")]
     assert all(_kept(lines))
     cfg = Config(stages=("duplicates",), duplicates=DuplicateConfig(coverage=0.3))
     assert _kept(lines, cfg)[-1] is False
@@ -490,3 +499,64 @@ def test_min_run_boundary():
     assert _kept(lines)[-2:] == [False, False]
     cfg = Config(stages=("duplicates",), duplicates=DuplicateConfig(min_run=3))
     assert all(_kept(lines, cfg))  # two short lines far apart, each a heading used twice
+
+
+# -- issue 17, last gap: prose pasted three times, excerpts, card fields, labels copied with a run --
+
+
+@pytest.mark.parametrize("n_units", [PROSE_REPEAT_WORDS - 1, PROSE_REPEAT_WORDS])
+def test_a_prose_paragraph_pasted_three_times_goes(n_units):
+    """A statement of PROSE_REPEAT_WORDS units or more recurring three times is pasted, not
+    structure: the later two go; one unit shorter it is a note the page repeats and stays. A
+    question recurring three times stays whatever its length (the question before each answer)."""
+    words = "the committee will publish its final report on the harbour plan early next spring and"
+    line = " ".join(words.split(" ")[:n_units]).capitalize() + "."
+    assert unit_count(line) == n_units
+    lines = [PROSE[0], line, PROSE[1], line, PROSE[2], line, PROSE[3]]
+    prose = n_units >= PROSE_REPEAT_WORDS
+    assert _kept(lines) == [True, True, True, not prose, True, not prose, True]
+    question = line[:-1] + "?"
+    assert all(_kept([PROSE[0], question, PROSE[1], question, PROSE[2], question, PROSE[3]]))
+
+
+def test_an_excerpt_cut_from_its_source_is_not_a_copy():
+    """A block that is its source less EXCERPT_MIN_CUT units at its head or tail (a quotation without
+    the words that introduced it) stays; less one unit (a list number) it is a near copy and goes."""
+    quote = "Officials said they would publish figures on the take-up of the scheme every three months."
+    assert EXCERPT_MIN_CUT == 2
+    for intro, kept in (("She adds: ", True), ("Update: ", False)):
+        lines = [intro + quote, *PROSE[:4], quote]
+        assert _kept(lines)[-1] is kept, intro
+    assert is_excerpt(["b", "c"], ["a", "b", "c", "d"]) and not is_excerpt(
+        ["b", "c", "d"], ["a", "b", "c", "d"]
+    )
+    assert not is_excerpt(["b", "x"], ["a", "b", "c", "d"])
+
+
+def test_a_label_is_copied_with_a_run_long_enough_without_it():
+    """A structural line ending a repeated stretch is part of the pasted run when the stretch holds
+    min_run lines without it (and without a leading structural line); with fewer it is a card's."""
+    label = "Buying options:"
+    run = [PROSE[4], PROSE[5], label]
+    lines = [label, "Amazon", *run, "Home Depot", PROSE[0], PROSE[1], *run, "Walmart"]
+    assert _kept(lines)[8:11] == [False, False, False]
+    cfg = Config(stages=("duplicates",), duplicates=DuplicateConfig(min_run=3))
+    assert _kept(lines, cfg)[10] is True  # the label stays with the card
+
+
+@pytest.mark.parametrize("shared", [FIELD_RUN_MAX, FIELD_RUN_MAX + 1])
+def test_cards_sharing_field_values_by_chance_stay(shared):
+    """Two job cards with the same values in FIELD_RUN_MAX fields in a row (their labels start a line
+    of every card) are two cards; more equal fields in a row are the same card pasted twice."""
+    fields = ["Location: Leeds", "Salary: £31,000 a year", "Hours: 37 a week", "Start: January"]
+    others = ["Location: Bristol", "Salary: £27,000 a year", "Hours: 20 a week", "Start: March"]
+    cards = [
+        ["Data analyst", *fields[:shared], *others[shared:], PROSE[0]],
+        ["Site engineer", *fields, PROSE[1]],
+        ["Care worker", *others, PROSE[2]],
+    ]
+    lines = [line for card in cards for line in card]
+    kept = _kept(lines)
+    copied = kept[len(cards[0]) + 1 : len(cards[0]) + 1 + shared]
+    assert all(copied) is (shared <= FIELD_RUN_MAX)
+    assert card_fields(lines, 3) == {i for i, line in enumerate(lines) if ": " in line}

@@ -59,7 +59,7 @@ import regex
 
 from ..config import Config, DuplicateConfig
 from ..overlap import Overlap, bigram_hashes, distinct, overlap, unit_key
-from ..shapes import sentences, spaced, unit_count, units
+from ..shapes import CLOSERS, SentenceEnd, sentences, spaced, unit_count, units
 from ..text import CACHE_SIZE, WORD_RE
 from . import Context, register
 from ._candidates import candidates
@@ -139,8 +139,32 @@ def title_cores(text: str) -> set[str]:
     return out
 
 
+#: A field of a card: a label of at most :data:`FIELD_LABEL_WORDS` units and a colon, then a value
+#: ("Prep time: 10 minutes", "Salary: £31,000 a year", "Location: Leeds").
+_FIELD = regex.compile(r"^\s*([^:：\n]{1,60}?)\s*[:：]\s*\S")
+FIELD_LABEL_WORDS = 4
+#: Two cards may share this many field values in a row by chance (the same town and salary; the
+#: same prep time and cook time); a run of more equal fields is the same card pasted twice
+#: (benchmarks/duplicates.py tune: pasted runs of 3 and 4 fields of product and franchise cards).
+FIELD_RUN_MAX = 2
+
+
+def card_fields(texts: list[str], repeats: int) -> set[int]:
+    """Positions of the lines that are fields of a card the page repeats: their label starts at
+    least ``repeats`` lines (every recipe card has its "Prep time:", every job its "Salary:").
+    Two cards may hold the same values in a row (the same prep and cook times, the same town and
+    salary): such lines recur together once without being a copy."""
+    labels: list[str | None] = []
+    for text in texts:
+        m = _FIELD.match(text)
+        label = m.group(1) if m else None
+        labels.append(unit_key(label) if label and 1 <= unit_count(label) <= FIELD_LABEL_WORDS else None)
+    counts = Counter(label for label in labels if label is not None)
+    return {i for i, label in enumerate(labels) if label is not None and counts[label] >= repeats}
+
+
 def _runs(
-    keys: list[str], min_run: int, structural: set[str], keys_text: list[str]
+    keys: list[str], min_run: int, structural: set[str], keys_text: list[str], fields: set[int]
 ) -> dict[int, tuple[int, int]]:
     """Blocks of runs that recur exactly once: ``{later position: (earlier position, run length)}``.
 
@@ -150,10 +174,12 @@ def _runs(
     than exactly twice in the document is structure: neither is a copy. A structural line (a key
     in ``structural``) that ends a stretch is not part of the run, since it is followed by different
     content at the two places: two product cards that share a price line just before their common
-    "Buying options:" label share one line, not two. Inside a run, or first in it, a structural line
-    is followed by the same block both times: it was copied with the run. A run of code
-    (:func:`_is_code`; ``keys_text`` are the blocks' texts) is not a copy either: two examples in
-    documentation share statements by design.
+    "Buying options:" label share one line, not two (unless the run is long enough without it: then
+    it was copied with the run). Inside a run, or first in it, a structural line is followed by the
+    same block both times: it was copied with the run. A run of code (:func:`_is_code`;
+    ``keys_text`` are the blocks' texts) is not a copy either: two examples in documentation share
+    statements by design; nor is a run of at most :data:`FIELD_RUN_MAX` card fields (``fields``,
+    :func:`card_fields`) and structural lines: two cards with the same values.
     """
     positions: defaultdict[str, list[int]] = defaultdict(list)
     for i, k in enumerate(keys):
@@ -167,11 +193,14 @@ def _runs(
     out: dict[int, tuple[int, int]] = {}
     for d in sorted(diagonals):
         for lo, hi in _stretches(sorted(diagonals[d])):
-            if keys[hi] in structural:
+            if keys[hi] in structural and hi - lo - (keys[lo] in structural) < min_run:
                 hi -= 1  # followed by different content at the two places: structure, not copied
             if hi == lo + 1 and keys[lo] in structural:
                 lo = hi  # a label and the one line under it: a field of a repeated card
             length = hi - lo + 1
+            values = [p for p in range(lo, hi + 1) if keys[p] not in structural]
+            if values and len(values) <= FIELD_RUN_MAX and all(p in fields for p in values):
+                continue  # two cards holding the same values
             if min_run <= length <= d and not _is_code(keys_text[lo : hi + 1]):
                 seq = keys[lo : hi + 1]
                 occurrences = sum(1 for p in positions[seq[0]] if keys[p : p + length] == seq)
@@ -232,6 +261,22 @@ def _edit_distance(a: str, b: str, limit: int) -> int:
             return limit + 1
         prev2, prev = prev, cur
     return prev[-1]
+
+
+#: A line of prose recurring :data:`duplicates.structure_repeats` times or more is pasted, not page
+#: structure: at least this many units and ending like a statement (a full stop, "!", "。"; a
+#: question repeated before each answer is structure). Structural repeats are labels, headings,
+#: questions and short notes ("Read our full review."). Measured on benchmarks/duplicates.py (tune),
+#: the ``triple`` kind (a paragraph of 12+ words pasted twice) against the gold bodies' own lines
+#: recurring 3+ times (event blurbs of each card, a webcam caption under each image, a comment
+#: quoted in replies): see the module docstring.
+PROSE_REPEAT_WORDS = 12
+_PROSE_END = SentenceEnd("prose", ".!…。！", CLOSERS)
+
+
+def _is_prose(text: str, n: int) -> bool:
+    """Whether a line of ``n`` units is prose (see :data:`PROSE_REPEAT_WORDS`)."""
+    return n >= PROSE_REPEAT_WORDS and _PROSE_END(text)
 
 
 def _card_field(keys: list[str], a: int, b: int, structural: set[str]) -> bool:
@@ -351,12 +396,14 @@ class DuplicateStage:
             b.n = unit_count(b.text)
         keys = [b.key for b in blocks]
         counts = Counter(keys)
-        structural = {k for k, c in counts.items() if c >= cfg.structure_repeats}
-        runs = _runs(keys, cfg.min_run, structural, [b.text for b in blocks])
+        structural = {
+            b.key for b in blocks if counts[b.key] >= cfg.structure_repeats and not _is_prose(b.text, b.n)
+        }
+        texts = [b.text for b in blocks]
+        runs = _runs(keys, cfg.min_run, structural, texts, card_fields(texts, cfg.structure_repeats))
         title = 0 if blocks and 1 <= blocks[0].n <= TITLE_MAX_WORDS else None
         title_keys = title_cores(blocks[0].text) if title is not None else set()
         near = self._near_candidates(blocks)
-        texts = [b.text for b in blocks]
         seqs = bigram_hashes(texts)
         first: dict[str, int] = {}
         grams: dict[int, npt.NDArray[Any]] = {}  # surviving blocks: sorted distinct bigram hashes
@@ -374,7 +421,7 @@ class DuplicateStage:
             earlier = first.setdefault(b.key, i)
             if earlier != i:
                 if not _card_field(keys, earlier, i, structural):
-                    self._exact(i, earlier, b, counts[b.key], title, remove)
+                    self._exact(i, earlier, b, counts[b.key], b.key in structural, title, remove)
                 continue  # an exact repeat is decided above, never by the near rules
             if title is not None and i > title and title_cores(b.text) & title_keys:
                 remove(i, title, similarity=1.0, match="title")
@@ -394,11 +441,13 @@ class DuplicateStage:
                 continue
             ctx.remove(alive[i], "duplicate.within", self.name, **ev)
 
-    def _exact(self, i: int, earlier: int, b: _Block, count: int, title: int | None, remove: Any) -> None:
+    def _exact(
+        self, i: int, earlier: int, b: _Block, count: int, structural: bool, title: int | None, remove: Any
+    ) -> None:
         cfg = self.cfg
         if earlier == title and (count < cfg.structure_repeats or b.n >= TITLE_MIN_WORDS):
             remove(i, earlier, similarity=1.0, match="title")
-        elif count >= cfg.structure_repeats:
+        elif structural:
             return  # page structure: kept
         elif b.n >= cfg.min_words_exact and not (b.n < SHORT_LINE_WORDS and i - earlier > SHORT_LINE_GAP):
             remove(i, earlier, similarity=1.0, match="exact")
@@ -511,6 +560,8 @@ class DuplicateStage:
             return False
         mine = units(texts[i])
         theirs = [u for j in sources for u in units(texts[j])]
+        if len(sources) == 1 and is_excerpt(mine, theirs):
+            return False
         return _new_edits(mine, theirs) <= max(1, len(mine) // self.cfg.edit_words)
 
 
@@ -523,6 +574,27 @@ class DuplicateStage:
 EXTENSION_MAX_LOST = 1
 EXTENSION_MIN_NEW = 3
 EXTENSION_MIN_SHARE = 0.1
+
+
+#: A block that is its source with at least this many units cut from its head or tail, and nothing
+#: else changed, is an excerpt of it: a quotation taken out of the sentence that introduced it
+#: ('It adds: "..."' / '"..."'), a teaser cut short ("... a fully curated …"), a list item that
+#: repeats a table cell without its label, a sentence of a longer paragraph. A pasted copy is the
+#: whole block (a word dropped inside it is an edit, :func:`_new_edits`). 2: one unit cut is
+#: a number or a bullet ("1." before a repeated sentence), the lone word a drop edit may take.
+#: Benchmarks/duplicates.py (tune): 13 of the 76 genuine lines lost within documents were such
+#: excerpts; no injected copy is one.
+EXCERPT_MIN_CUT = 2
+
+
+def is_excerpt(mine: list[str], source: list[str]) -> bool:
+    """Whether the units ``mine`` are a contiguous stretch of ``source``, at least
+    :data:`EXCERPT_MIN_CUT` units shorter (see there)."""
+    cut = len(source) - len(mine)
+    if cut < EXCERPT_MIN_CUT or not mine:
+        return False
+    head = mine[0]
+    return any(source[a : a + len(mine)] == mine for a in range(cut + 1) if source[a] == head)
 
 
 def _share_in(source: npt.NDArray[Any], mine: npt.NDArray[Any]) -> float:
