@@ -64,7 +64,7 @@ import numpy.typing as npt
 import xxhash
 
 from .config import Config, CorpusConfig
-from .corpus_index import MAX_ANCHORS, corpus_signer
+from .corpus_index import corpus_signer
 from .errors import ConfigError
 from .index import _short_keys, anchor_keys
 from .model import CleanResult, Document
@@ -74,6 +74,7 @@ from .stages.corpus import (
     Prepared,
     document_verdict,
     first_best,
+    indexed_anchors,
     merged_evidence,
     paragraph_evidence,
     presign,
@@ -210,7 +211,7 @@ def _lookups(cfg: CorpusConfig, d: _Doc, live: Sequence[Any], pr: Prepared) -> N
         for b in live:
             where[b.text].append(b.index)
         for t, keys, bigrams, anchors in zip(pr.signed, bands, pr.bigrams, pr.anchors):
-            entry = anchors[:MAX_ANCHORS] if len(anchors) > 1 else []
+            entry = indexed_anchors(t, anchors)
             d.paras.append(
                 _Para(
                     blocks=where[t],
@@ -269,34 +270,57 @@ def _pairs(rows: pd.DataFrame) -> pd.DataFrame:
     For one query, entries with the text of an earlier entry already paired are skipped after
     :data:`MAX_SAME_TEXT` of them (see the module docstring)."""
     rows = rows[rows.duplicated(["kind", "key"], keep=False)]
+    rows = rows.sort_values(["kind", "key", "order", "slot"], kind="stable")
+    size = rows.groupby(["kind", "key"], sort=False)["order"].transform("size").to_numpy()
+    frames = [_pairs_of_two(rows[size == 2])]
     out: list[tuple[int, int, int, int, int]] = []
-    if len(rows):
-        rows = rows.sort_values(["kind", "key", "order", "slot"], kind="stable")
-        for (kind, _), g in rows.groupby(["kind", "key"], sort=False):
-            orders = g["order"].to_numpy()
-            slots = g["slot"].to_numpy()
-            roles = g["role"].to_numpy()
-            hashes = g["thash"].to_numpy()
-            seen: dict[int, int] = defaultdict(int)
-            entries: list[tuple[int, int]] = []  # (order, slot) of earlier entries kept
-            i = 0
-            n = len(orders)
-            while i < n:
-                # Rows of one document are neither earlier nor later than each other: pair them
-                # with the entries before it, then add its own entries.
-                j = i
-                while j < n and orders[j] == orders[i]:
-                    j += 1
-                for k in range(i, j):
-                    if roles[k] & _QUERY:
-                        out.extend((int(orders[k]), int(slots[k]), int(kind), eo, es) for eo, es in entries)
-                for k in range(i, j):
-                    if roles[k] & _ENTRY and seen[int(hashes[k])] < MAX_SAME_TEXT:
-                        seen[int(hashes[k])] += 1
-                        entries.append((int(orders[k]), int(slots[k])))
-                i = j
-    frame = pd.DataFrame(out, columns=list(_PAIR_META)) if out else pd.DataFrame(columns=list(_PAIR_META))
-    return frame.astype(_PAIR_META).drop_duplicates()
+    for (kind, _), g in rows[size > 2].groupby(["kind", "key"], sort=False):
+        _pairs_of_group(int(kind), g, out)
+    frames.append(pd.DataFrame(out, columns=list(_PAIR_META)))
+    return pd.concat(frames, ignore_index=True).astype(_PAIR_META).drop_duplicates()
+
+
+def _pairs_of_two(rows: pd.DataFrame) -> pd.DataFrame:
+    """The pairs of keys held by two rows (most shared keys): vectorised."""
+    a, b = rows.iloc[0::2], rows.iloc[1::2]
+    ok = (
+        (a["order"].to_numpy() < b["order"].to_numpy())
+        & (a["role"].to_numpy() & _ENTRY).astype(bool)
+        & (b["role"].to_numpy() & _QUERY).astype(bool)
+    )
+    return pd.DataFrame(
+        {
+            "q_order": b["order"].to_numpy()[ok],
+            "q_slot": b["slot"].to_numpy()[ok],
+            "kind": b["kind"].to_numpy()[ok],
+            "e_order": a["order"].to_numpy()[ok],
+            "e_slot": a["slot"].to_numpy()[ok],
+        }
+    )
+
+
+def _pairs_of_group(kind: int, g: pd.DataFrame, out: list[tuple[int, int, int, int, int]]) -> None:
+    orders = g["order"].to_numpy()
+    slots = g["slot"].to_numpy()
+    roles = g["role"].to_numpy()
+    hashes = g["thash"].to_numpy()
+    seen: dict[int, int] = defaultdict(int)
+    entries: list[tuple[int, int]] = []  # (order, slot) of the earlier entries kept
+    i, n = 0, len(orders)
+    while i < n:
+        # Rows of one document are neither earlier nor later than each other: pair them with
+        # the entries before it, then add its own entries.
+        j = i
+        while j < n and orders[j] == orders[i]:
+            j += 1
+        for k in range(i, j):
+            if roles[k] & _QUERY:
+                out.extend((int(orders[k]), int(slots[k]), kind, eo, es) for eo, es in entries)
+        for k in range(i, j):
+            if roles[k] & _ENTRY and seen[int(hashes[k])] < MAX_SAME_TEXT:
+                seen[int(hashes[k])] += 1
+                entries.append((int(orders[k]), int(slots[k])))
+        i = j
 
 
 # -- step 3: verification ----------------------------------------------------------------------------

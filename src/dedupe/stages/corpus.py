@@ -71,6 +71,7 @@ __all__ = [
     "Prepared",
     "document_verdict",
     "first_best",
+    "indexed_anchors",
     "merged_evidence",
     "paragraph_evidence",
     "presign",
@@ -130,6 +131,12 @@ def sentence_anchors(text: str) -> list[int]:
         for s in sentences(text)
         if count_words(s) >= SENTENCE_MIN_WORDS
     ]
+
+
+def indexed_anchors(text: str, anchors: list[int]) -> list[int]:
+    """The anchors a paragraph is indexed by (of its :func:`sentence_anchors`, what it is looked
+    up by)."""
+    return anchors[:MAX_ANCHORS] if len(anchors) > 1 else []
 
 
 def presign(cfg: CorpusConfig, signer: Signer, docs: list[list[str]]) -> list[Prepared]:
@@ -395,7 +402,7 @@ class CorpusState:
             rows = [(i, t) for i, t in blocks if count_words(t) >= self.cfg.min_words]
             sigs = [self._sigs[t] for _, t in rows]
             payloads = [pack_bigrams(self._bigrams[t]) for _, t in rows]
-            anchors = [a[:MAX_ANCHORS] if len(a) > 1 else [] for a in (self._anchors[t] for _, t in rows)]
+            anchors = [indexed_anchors(t, self._anchors[t]) for _, t in rows]
             block_ids = [i for i, _ in rows]
             parts = [0] * len(rows)
             if doc is not None and verdict is None:
