@@ -199,7 +199,10 @@ def run(kind: str, path: Path, workers: int) -> dict[str, Any]:
             Client(cluster) as client,
         ):  # fmt: skip
             t0 = time.perf_counter()  # the cluster's start-up is not the cleaner's
-            bag = db.read_text(str(path), blocksize="32MB").map(_to_document)
+            # At least 8 partitions per worker (so both work and a partition is a small part of
+            # memory), at most 32 MB each.
+            blocksize = max(1 << 20, min(32 << 20, path.stat().st_size // (8 * workers)))
+            bag = db.read_text(str(path), blocksize=blocksize).map(_to_document)
             for r in iter_results(clean_bag(bag, cfg, stats=stats)):
                 digest.add(r)
             out["worker_peak_mb"] = sorted(v / 1024 for v in client.run(_peak_kb).values())

@@ -99,9 +99,12 @@ def _sequential(docs: list[Document], cfg: Config) -> list:
     return list(Cleaner(cfg).clean_many(docs))
 
 
-def _dask(docs: list[Document], cfg: Config, npartitions: int, stats: RunStats | None = None) -> list:
+def _dask(
+    docs: list[Document], cfg: Config, npartitions: int, stats: RunStats | None = None, keep: bool = True
+) -> list:
+    bag = db.from_sequence(docs, npartitions=npartitions)
     with dask.config.set(scheduler="sync"):
-        return clean_bag(db.from_sequence(docs, npartitions=npartitions), cfg, stats=stats).compute()
+        return clean_bag(bag, cfg, stats=stats, keep_partials=keep).compute()
 
 
 def _assert_same(expected: list, got: list) -> None:
@@ -111,11 +114,11 @@ def _assert_same(expected: list, got: list) -> None:
 
 
 @settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(seed=st.integers(0, 2**32 - 1), npartitions=st.integers(1, 7), drop=st.booleans())
-def test_equals_clean_many_on_planted_copies(seed: int, npartitions: int, drop: bool) -> None:
+@given(seed=st.integers(0, 2**32 - 1), npartitions=st.integers(1, 7), drop=st.booleans(), keep=st.booleans())
+def test_equals_clean_many_on_planted_copies(seed: int, npartitions: int, drop: bool, keep: bool) -> None:
     cfg = Config().with_options(corpus=CorpusConfig(drop_duplicate_documents=drop))
     docs = corpus(seed, n=30)
-    _assert_same(_sequential(docs, cfg), _dask(docs, cfg, npartitions))
+    _assert_same(_sequential(docs, cfg), _dask(docs, cfg, npartitions, keep=keep))
 
 
 def test_planted_corpus_exercises_every_kind_of_decision() -> None:

@@ -136,9 +136,11 @@ class _Para:
 
     blocks: list[int]
     thash: int
-    band_keys: npt.NDArray[np.uint32]
-    query_anchors: npt.NDArray[np.uint32]
-    entry_anchors: npt.NDArray[np.uint32]
+    #: Its keys as a query: the band keys, then those of its sentence anchors, of which the
+    #: first ``entries - bands`` are also its keys as an index entry (they are a prefix, see
+    #: :func:`~dedupe.stages.corpus.indexed_anchors`).
+    keys: npt.NDArray[np.uint32]
+    entries: int
     payload: bytes
     seq: npt.NDArray[np.uint16]
     edited: bool
@@ -161,8 +163,16 @@ class _Part:
     """A persisted partition: its documents after the per-document phase, and their lookups."""
 
     first: int
-    partials: list[Partial]
+    #: None when the partials are not kept (``keep_partials=False``): recomputed when needed.
+    partials: list[Partial] | None
     docs: list[_Doc]
+
+    def partial(self, order: int, records: Sequence[Any] | None, cleaner: Cleaner) -> Partial:
+        """The partial of the document at ``order``, recomputed from ``records`` if not kept."""
+        if self.partials is not None:
+            return self.partials[order - self.first]
+        assert records is not None
+        return cleaner.prepare(_document(records[order - self.first], order))
 
 
 _CLEANERS: dict[tuple[str, float | None], Cleaner] = {}
@@ -187,7 +197,7 @@ def _text_hash(text: str) -> int:
 
 
 def _prepare(
-    records: Iterable[Any], first: int, config: Config, time_budget: float | None, corpus: bool
+    records: Iterable[Any], first: int, config: Config, time_budget: float | None, corpus: bool, keep: bool
 ) -> _Part:
     cleaner = _cleaner(config, time_budget)
     docs = [_document(r, first + i) for i, r in enumerate(records)]
@@ -201,7 +211,7 @@ def _prepare(
     prepared = presign(cfg, signer, [[b.text for b in live] for live in lives])
     for d, live, pr in zip(out, lives, prepared):
         _lookups(cfg, d, live, pr)
-    return _Part(first, partials, out)
+    return _Part(first, partials if keep else None, out)
 
 
 def _lookups(cfg: CorpusConfig, d: _Doc, live: Sequence[Any], pr: Prepared) -> None:
@@ -210,20 +220,24 @@ def _lookups(cfg: CorpusConfig, d: _Doc, live: Sequence[Any], pr: Prepared) -> N
         where: dict[str, list[int]] = defaultdict(list)
         for b in live:
             where[b.text].append(b.index)
+        flat = [a for anchors in pr.anchors for a in anchors]
+        akeys = _short(anchor_keys(flat)) if flat else np.zeros(0, np.uint32)
+        at = 0
         for t, keys, bigrams, anchors in zip(pr.signed, bands, pr.bigrams, pr.anchors):
             entry = indexed_anchors(t, anchors)
+            assert entry == anchors[: len(entry)], "indexed anchors must be a prefix of the anchors"
             d.paras.append(
                 _Para(
                     blocks=where[t],
                     thash=_text_hash(t),
-                    band_keys=keys,
-                    query_anchors=_short(anchor_keys(anchors)) if anchors else keys[:0],
-                    entry_anchors=_short(anchor_keys(entry)) if entry else keys[:0],
+                    keys=np.concatenate([keys, akeys[at : at + len(anchors)]]),
+                    entries=len(keys) + len(entry),
                     payload=pack_bigrams(bigrams),
                     seq=hash16(bigrams),
                     edited=count_words(t) >= cfg.min_words_edited,
                 )
             )
+            at += len(anchors)
     if pr.document and pr.document_sig is not None:
         d.keys = _short_keys(pr.document_sig.reshape(1, -1), cfg.bands, cfg.rows)[0]
         d.payload = pr.document_payload
@@ -242,26 +256,33 @@ def _document(record: Any, order: int) -> Document:
 
 
 def _key_frame(part: _Part) -> pd.DataFrame:
-    cols: dict[str, list[npt.NDArray[Any]]] = {k: [] for k in _KEY_META}
-
-    def add(keys: npt.NDArray[np.uint32], kind: int, order: int, slot: int, role: int, th: int) -> None:
-        n = len(keys)
-        cols["key"].append(keys)
-        cols["kind"].append(np.full(n, kind, np.int8))
-        cols["order"].append(np.full(n, order, np.int64))
-        cols["slot"].append(np.full(n, slot, np.int32))
-        cols["role"].append(np.full(n, role, np.int8))
-        cols["thash"].append(np.full(n, th, np.uint64))
-
+    keys: list[npt.NDArray[np.uint32]] = []
+    runs: list[tuple[int, int, int, int, int, int]] = []  # (kind, order, slot, thash, entry, query-only)
     for d in part.docs:
         for s, p in enumerate(d.paras):
-            both = np.unique(np.concatenate([p.band_keys, p.entry_anchors]))
-            add(both, _PARA, d.order, s, _ENTRY | _QUERY, p.thash)
-            query_only = np.setdiff1d(p.query_anchors, both)
-            add(query_only, _PARA, d.order, s, _QUERY, p.thash)
+            keys.append(p.keys)
+            runs.append((_PARA, d.order, s, p.thash, p.entries, len(p.keys) - p.entries))
         if d.keys is not None:
-            add(np.unique(d.keys), _DOC, d.order, -1, _ENTRY | _QUERY, d.thash)
-    return pd.DataFrame({k: (np.concatenate(v) if v else np.zeros(0, _KEY_META[k])) for k, v in cols.items()})
+            keys.append(d.keys)
+            runs.append((_DOC, d.order, -1, d.thash, len(d.keys), 0))
+    if not runs:
+        return _empty(_KEY_META)
+    kind, order, slot, thash, n_entry, n_query = (np.array(c) for c in zip(*runs))
+    n = n_entry + n_query
+    role_counts = np.stack([n_entry, n_query], axis=1).reshape(-1)
+    roles = np.tile(np.array([_ENTRY | _QUERY, _QUERY], np.int8), len(runs))
+    frame = pd.DataFrame(
+        {
+            "key": np.concatenate(keys).astype(np.uint32),
+            "kind": np.repeat(kind, n).astype(np.int8),
+            "order": np.repeat(order, n).astype(np.int64),
+            "slot": np.repeat(slot, n).astype(np.int32),
+            "role": np.repeat(roles, role_counts),
+            "thash": np.repeat(thash.astype(np.uint64), n),
+        }
+    )
+    # A key twice in one paragraph (two equal sentences) is one key; its entry row comes first.
+    return frame.drop_duplicates(["key", "kind", "order", "slot"])
 
 
 def _pairs(rows: pd.DataFrame) -> pd.DataFrame:
@@ -271,11 +292,16 @@ def _pairs(rows: pd.DataFrame) -> pd.DataFrame:
     :data:`MAX_SAME_TEXT` of them (see the module docstring)."""
     rows = rows[rows.duplicated(["kind", "key"], keep=False)]
     rows = rows.sort_values(["kind", "key", "order", "slot"], kind="stable")
-    size = rows.groupby(["kind", "key"], sort=False)["order"].transform("size").to_numpy()
-    frames = [_pairs_of_two(rows[size == 2])]
+    kind, key = rows["kind"].to_numpy(), rows["key"].to_numpy()
+    starts = np.flatnonzero(np.r_[True, (kind[1:] != kind[:-1]) | (key[1:] != key[:-1])])
+    size = np.diff(np.r_[starts, len(rows)])
+    two = np.repeat(size == 2, size)
+    frames = [_pairs_of_two(rows[two])]
     out: list[tuple[int, int, int, int, int]] = []
-    for (kind, _), g in rows[size > 2].groupby(["kind", "key"], sort=False):
-        _pairs_of_group(int(kind), g, out)
+    order, slot, role, thash = (rows[c].to_numpy() for c in ("order", "slot", "role", "thash"))
+    for a, n in zip(starts[size > 2].tolist(), size[size > 2].tolist()):
+        b = a + n
+        _pairs_of_group(int(kind[a]), order[a:b], slot[a:b], role[a:b], thash[a:b], out)
     frames.append(pd.DataFrame(out, columns=list(_PAIR_META)))
     return pd.concat(frames, ignore_index=True).astype(_PAIR_META).drop_duplicates()
 
@@ -299,11 +325,15 @@ def _pairs_of_two(rows: pd.DataFrame) -> pd.DataFrame:
     )
 
 
-def _pairs_of_group(kind: int, g: pd.DataFrame, out: list[tuple[int, int, int, int, int]]) -> None:
-    orders = g["order"].to_numpy()
-    slots = g["slot"].to_numpy()
-    roles = g["role"].to_numpy()
-    hashes = g["thash"].to_numpy()
+def _pairs_of_group(
+    kind: int,
+    orders: npt.NDArray[np.int64],
+    slots: npt.NDArray[np.int32],
+    roles: npt.NDArray[np.int8],
+    hashes: npt.NDArray[np.uint64],
+    out: list[tuple[int, int, int, int, int]],
+) -> None:
+    orders, slots, roles, hashes = orders.tolist(), slots.tolist(), roles.tolist(), hashes.tolist()
     seen: dict[int, int] = defaultdict(int)
     entries: list[tuple[int, int]] = []  # (order, slot) of the earlier entries kept
     i, n = 0, len(orders)
@@ -315,11 +345,11 @@ def _pairs_of_group(kind: int, g: pd.DataFrame, out: list[tuple[int, int, int, i
             j += 1
         for k in range(i, j):
             if roles[k] & _QUERY:
-                out.extend((int(orders[k]), int(slots[k]), kind, eo, es) for eo, es in entries)
+                out.extend((orders[k], slots[k], kind, eo, es) for eo, es in entries)
         for k in range(i, j):
-            if roles[k] & _ENTRY and seen[int(hashes[k])] < MAX_SAME_TEXT:
-                seen[int(hashes[k])] += 1
-                entries.append((int(orders[k]), int(slots[k])))
+            if roles[k] & _ENTRY and seen[hashes[k]] < MAX_SAME_TEXT:
+                seen[hashes[k]] += 1
+                entries.append((orders[k], slots[k]))
         i = j
 
 
@@ -382,12 +412,18 @@ def _verify_part(cfg: CorpusConfig, part: _Part, pairs: pd.DataFrame) -> list[_Q
             q = found[order] = _Query(order, [p.blocks for p in d.paras], has_doc=d.keys is not None)
         return q
 
-    for (q_order, kind, q_slot), g in pairs.groupby(["q_order", "kind", "q_slot"], sort=False):
+    cols = {
+        c: pairs[c].tolist() for c in ("q_order", "kind", "q_slot", "e_order", "e_block", "payload", "e_id")
+    }
+    group = list(zip(cols["q_order"], cols["kind"], cols["q_slot"]))
+    bounds = [i for i in range(1, len(group)) if group[i] != group[i - 1]]
+    for a, b in zip([0, *bounds], [*bounds, len(group)]):
+        q_order, kind, q_slot = group[a]
         d = _local(part, int(q_order))
-        e_orders = g["e_order"].tolist()
-        e_blocks = g["e_block"].tolist()
-        payloads = g["payload"].tolist()
-        e_ids = g["e_id"].tolist()
+        e_orders = cols["e_order"][a:b]
+        e_blocks = cols["e_block"][a:b]
+        payloads = cols["payload"][a:b]
+        e_ids = cols["e_id"][a:b]
         if kind == _DOC:
             docs = []
             for eo, pl, eid in zip(e_orders, payloads, e_ids):
@@ -408,11 +444,11 @@ def _verify_part(cfg: CorpusConfig, part: _Part, pairs: pd.DataFrame) -> list[_Q
         merged = []
         if p.edited:
             by_place = {(eo, eb): (eid, s) for eo, eb, eid, s in zip(e_orders, e_blocks, e_ids, sources)}
-            for (eo, eb), (eid, (a, la)) in by_place.items():
+            for (eo, eb), (eid, (first, limit)) in by_place.items():
                 nxt = by_place.get((eo, eb + 1))
-                if nxt is None or la is not None or nxt[1][1] is not None:
+                if nxt is None or limit is not None or nxt[1][1] is not None:
                     continue
-                ev = verify(cfg, p.seq, mine, np.union1d(a, nxt[1][0]), None, p.edited)
+                ev = verify(cfg, p.seq, mine, np.union1d(first, nxt[1][0]), None, p.edited)
                 if ev is not None:
                     merged.append((eo, eb, merged_evidence(eid, eb, ev)))
         if singles:
@@ -549,25 +585,38 @@ def _complete(cleaner: Cleaner, partial: Partial, memory: Replay | None) -> Clea
 
 
 def _replay(
-    part: _Part, config: Config, time_budget: float | None, which: dict[int, _Decision]
+    part: _Part,
+    records: Sequence[Any] | None,
+    config: Config,
+    time_budget: float | None,
+    which: dict[int, _Decision],
 ) -> dict[tuple[int, tuple[int, ...]], frozenset[int]]:
     """Complete the documents ``which`` of ``part``; the blocks each really indexes."""
     cleaner = _cleaner(config, time_budget)
     out = {}
     for order, decision in which.items():
         memory = Replay(config.corpus, decision)
-        _complete(cleaner, part.partials[order - part.first], memory)
+        _complete(cleaner, part.partial(order, records, cleaner), memory)
         out[(order, decision.removed)] = memory.indexed
     return out
 
 
 def _apply(
-    part: _Part, config: Config, time_budget: float | None, corpus: bool, decisions: dict[int, _Decision]
+    part: _Part,
+    records: Iterable[Any] | None,
+    config: Config,
+    time_budget: float | None,
+    corpus: bool,
+    decisions: dict[int, _Decision],
 ) -> list[CleanResult]:
     cleaner = _cleaner(config, time_budget)
+    partials = part.partials
+    if partials is None:
+        assert records is not None
+        partials = [cleaner.prepare(_document(r, part.first + i)) for i, r in enumerate(records)]
     return [
         _complete(cleaner, p, Replay(config.corpus, decisions.get(part.first + i)) if corpus else None)
-        for i, p in enumerate(part.partials)
+        for i, p in enumerate(partials)
     ]
 
 
@@ -614,6 +663,7 @@ def clean_bag(
     *,
     corpus: bool = True,
     time_budget: float | None = None,
+    keep_partials: bool = True,
     stats: RunStats | None = None,
 ) -> db.Bag:
     """Clean a bag of :class:`~dedupe.Document` (or plain strings, given ids ``"0"``, ``"1"``...
@@ -630,6 +680,10 @@ def clean_bag(
             a Dask run is the shuffle, nothing is kept between runs).
         corpus: Remove what earlier documents hold (default); False cleans each document alone.
         time_budget: Seconds per document for its per-document phase (see :class:`~dedupe.Cleaner`).
+        keep_partials: Keep every document's per-document result on the workers until the end
+            (default). False keeps only what the corpus phase looks up (about a third of the
+            text) and runs the per-document phase again at the end, reading the input again:
+            less memory per worker for twice the per-document work.
         stats: Filled with counts, shuffle bytes and timings if given.
 
     Raises:
@@ -652,27 +706,37 @@ def clean_bag(
     st.documents, st.partitions = total, len(parts_in)
     if not parts_in:
         return db.from_sequence([], npartitions=1)
-    prep = [delayed(_prepare)(p, f, cfg, time_budget, corpus) for p, f in zip(parts_in, firsts)]
+    prep = [
+        delayed(_prepare)(p, f, cfg, time_budget, corpus, keep_partials) for p, f in zip(parts_in, firsts)
+    ]
     prep = list(dask.persist(*prep))
+    # Without the partials kept, the input is read again where a document must be completed.
+    records: list[Any] = [None] * len(prep) if keep_partials else [delayed(list)(p) for p in parts_in]
     decisions: dict[int, _Decision] = {}
     if corpus:
         dask.compute(prep[0])  # surface errors of the per-document phase here, not in a shuffle
         st.seconds["prepare"] = time.perf_counter() - t0
         # Payloads are bytes: keep them as Python objects, not Arrow strings.
         with dask.config.set({"dataframe.convert-string": False}):
-            decisions = _corpus_decisions(cfg, time_budget, prep, firsts, total, st)
+            decisions = _corpus_decisions(cfg, time_budget, prep, records, firsts, total, st)
     t1 = time.perf_counter()
     groups = _by_partition(firsts, decisions)
     results = [
-        delayed(_apply)(p, cfg, time_budget, corpus, {o: decisions[o] for o in g})
-        for p, g in zip(prep, groups)
+        delayed(_apply)(p, r, cfg, time_budget, corpus, {o: decisions[o] for o in g})
+        for p, r, g in zip(prep, records, groups)
     ]
     st.seconds["decide"] = time.perf_counter() - t1
     return db.from_delayed(results)
 
 
 def _corpus_decisions(
-    cfg: Config, time_budget: float | None, prep: list[Any], firsts: list[int], total: int, st: RunStats
+    cfg: Config,
+    time_budget: float | None,
+    prep: list[Any],
+    records: list[Any],
+    firsts: list[int],
+    total: int,
+    st: RunStats,
 ) -> dict[int, _Decision]:
     t0 = time.perf_counter()
     divisions = _divisions(firsts, total)
@@ -707,8 +771,8 @@ def _corpus_decisions(
             break
         groups = _by_partition(firsts, (o for o, _ in todo))
         tasks = [
-            delayed(_replay)(p, cfg, time_budget, {o: decisions[o] for o in g})
-            for p, g in zip(prep, groups)
+            delayed(_replay)(p, r, cfg, time_budget, {o: decisions[o] for o in g})
+            for p, r, g in zip(prep, records, groups)
             if g
         ]
         for found in dask.compute(*tasks):
