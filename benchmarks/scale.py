@@ -210,6 +210,7 @@ def run(kind: str, path: Path, workers: int) -> dict[str, Any]:
         out["pairs"] = stats.pairs
         out["edges"] = stats.edges
         out["replayed"] = stats.replayed
+        out["resolution_mb"] = stats.resolution_bytes / 1e6
         out["phases_s"] = {k: round(v, 1) for k, v in stats.seconds.items()}
     out["seconds"] = time.perf_counter() - t0
     out["main_peak_mb"] = _peak_kb() / 1024

@@ -50,14 +50,16 @@ the sequential run removes.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import json
 import logging
+import pickle
 import time
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Final
+from typing import Any, Final, TypeVar
 
 import numpy as np
 import numpy.typing as npt
@@ -93,9 +95,19 @@ except ImportError as e:  # pragma: no cover - exercised by the CLI test without
         "pip install 'dedupe-text[dask]'"
     ) from None
 
-__all__ = ["MAX_SAME_TEXT", "Replay", "RunStats", "clean_bag", "clean_dataframe"]
+__all__ = [
+    "MAX_SAME_TEXT",
+    "Replay",
+    "RunStats",
+    "clean_bag",
+    "clean_dataframe",
+    "clean_stream",
+    "connect",
+    "iter_results",
+]
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 #: For one query, earlier entries of one identical text paired with it at most (the earliest).
 #: Sequentially only the first indexed copy of a text can be found (later ones are removed as its
@@ -637,6 +649,8 @@ class RunStats:
     replayed: int = 0
     #: Bytes of the keys and of the candidate rows moved between partitions (as pandas measures them).
     shuffle_bytes: int = 0
+    #: Bytes (pickled) of the verified edges the in-order resolution holds in the driver.
+    resolution_bytes: int = 0
     seconds: dict[str, float] = field(default_factory=dict)
 
 
@@ -762,6 +776,7 @@ def _corpus_decisions(
         sum(map(len, q.singles.values())) + sum(map(len, q.merged.values())) + len(q.documents)
         for q in queries
     )
+    st.resolution_bytes = len(pickle.dumps(queries, protocol=pickle.HIGHEST_PROTOCOL))
     st.seconds["candidates"] = time.perf_counter() - t0
     t1 = time.perf_counter()
     replayed: dict[tuple[int, tuple[int, ...]], frozenset[int]] = {}
@@ -879,3 +894,71 @@ def iter_results(bag: db.Bag) -> Iterator[CleanResult]:
     partition at a time (so the driver holds one partition of results, not the corpus)."""
     for part in bag.to_delayed():
         yield from part.compute()
+
+
+# -- the command line's engine -------------------------------------------------------------------------
+
+#: Documents per partition when the command line hands records to the cluster: enough to amortise
+#: a task (about 70 ms of cleaning per news article), small enough that a partition of news
+#: articles (about 3 MB) is nothing next to a worker's memory.
+STREAM_PARTITION: Final = 2000
+
+
+@contextlib.contextmanager
+def connect(scheduler: str | None, workers: int) -> Iterator[Any]:
+    """A ``distributed.Client``: to the scheduler at ``scheduler``, or to a new local cluster of
+    ``workers`` processes (one thread each: the cleaner is pure Python), closed on exit."""
+    try:
+        from distributed import Client, LocalCluster
+    except ImportError:
+        raise ImportError("the Dask engine needs distributed: pip install 'dedupe-text[dask]'") from None
+    if scheduler:
+        with Client(scheduler) as client:
+            yield client
+        return
+    with (
+        LocalCluster(
+            n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None
+        ) as cluster,
+        Client(cluster) as client,
+    ):
+        yield client
+
+
+def clean_stream(
+    items: Iterable[tuple[T, Document]],
+    config: Config,
+    client: Any,
+    *,
+    corpus: bool = True,
+    time_budget: float | None = None,
+    partition: int = STREAM_PARTITION,
+    stats: RunStats | None = None,
+) -> Iterator[tuple[T, CleanResult]]:
+    """Clean ``(tag, document)`` items on the cluster of ``client``; ``(tag, result)`` in order.
+
+    The documents are sent to the workers ``partition`` at a time as they are read (the tags stay
+    here), so this process holds the tags, not the corpus. Nothing is yielded before every
+    document is read: corpus decisions need the whole input.
+    """
+    tags: list[T] = []
+    parts: list[Any] = []
+    batch: list[Document] = []
+    for tag, doc in items:
+        tags.append(tag)
+        batch.append(doc)
+        if len(batch) >= partition:
+            parts.append(client.scatter(batch))
+            batch = []
+    if batch:
+        parts.append(client.scatter(batch))
+    if not parts:
+        return
+    bag = db.from_delayed([delayed(_identity)(f) for f in parts])
+    results = clean_bag(bag, config, corpus=corpus, time_budget=time_budget, stats=stats)
+    del parts  # the workers drop the documents once nothing refers to them
+    yield from zip(tags, iter_results(results), strict=True)
+
+
+def _identity(x: T) -> T:
+    return x
