@@ -1055,26 +1055,31 @@ def _genuine_headers(systems: Sequence[str]) -> list[str]:
     return ["group", *(h for s in systems for h in (f"{s}: lost", "repeats removed"))]
 
 
+def _recall(t: Tally, kinds: Sequence[str]) -> str:
+    """``caught/injected = recall`` of the kinds ``kinds`` together."""
+    inj = sum(t.injected[k] for k in kinds)
+    got = sum(t.caught[k] for k in kinds)
+    return f"{got}/{inj} = {got / inj if inj else 0:.3f}"
+
+
+def _prf_row(tallies: dict[str, Tally]) -> list[str]:
+    return [
+        "precision / recall / F1",
+        *("{:.3f} / {:.3f} / {:.3f}".format(*t.prf()) for t in tallies.values()),
+    ]
+
+
 def report_part(part: str, results: dict[str, Any]) -> str:
     systems = list(results["within"])
     out = [f"=== part: {part} ==="]
     w: dict[str, Tally] = results["within"]
     out.append(f"\nWithin a document ({results['n_within']} documents; stage duplicates)")
-    rows = []
-    for k in WITHIN_KINDS:
-        if any(t.injected[k] for t in w.values()):
-            rows.append(
-                [
-                    k,
-                    *(
-                        f"{t.caught[k]}/{t.injected[k]} = {t.caught[k] / t.injected[k]:.3f}"
-                        for t in w.values()
-                    ),
-                ]
-            )
-    rows.append(
-        ["precision / recall / F1", *("{:.3f} / {:.3f} / {:.3f}".format(*t.prf()) for t in w.values())]
-    )
+    rows = [
+        [k, *(_recall(t, [k]) for t in w.values())]
+        for k in WITHIN_KINDS
+        if any(t.injected[k] for t in w.values())
+    ]
+    rows.append(_prf_row(w))
     out.append(_table(["kind (recall)", *systems], rows))
     out.append(
         "\nGenuine lines lost within a document (by group; structure/* pages have no copies). Lines of a"
@@ -1092,28 +1097,12 @@ def report_part(part: str, results: dict[str, Any]) -> str:
             for source in SOURCES:
                 k = f"x/{source}/{edit_kind}/{bucket}"
                 if any(t.injected[k] for t in x.values()):
-                    rows.append([f"{edit_kind} {bucket} {source}",
-                                 *(f"{t.caught[k]}/{t.injected[k]} = {t.caught[k] / t.injected[k]:.3f}" for t in x.values())])  # fmt: skip
+                    rows.append([f"{edit_kind} {bucket} {source}", *(_recall(t, [k]) for t in x.values())])
         agg = [f"x/{s}/{edit_kind}/{b}" for s in SOURCES for b in BUCKETS]
-        vals = []
-        for t in x.values():
-            inj = sum(t.injected[k] for k in agg)
-            got = sum(t.caught[k] for k in agg)
-            vals.append(f"{got}/{inj} = {got / inj if inj else 0:.3f}")
-        rows.append([f"{edit_kind} (all 12+)", *vals])
+        rows.append([f"{edit_kind} (all 12+)", *(_recall(t, agg) for t in x.values())])
     for k in ("x_partial", "x_partial_short"):
-        rows.append(
-            [
-                k,
-                *(
-                    f"{t.caught[k]}/{t.injected[k]} = {t.caught[k] / max(1, t.injected[k]):.3f}"
-                    for t in x.values()
-                ),
-            ]
-        )
-    rows.append(
-        ["precision / recall / F1", *("{:.3f} / {:.3f} / {:.3f}".format(*t.prf()) for t in x.values())]
-    )
+        rows.append([k, *(_recall(t, [k]) for t in x.values())])
+    rows.append(_prf_row(x))
     out.append(_table(["kind (recall)", *systems], rows))
     out.append(
         "\nGenuine lines lost across documents (lines found exactly in the same body or an earlier one"

@@ -58,8 +58,10 @@ from pathlib import Path
 from typing import Any
 
 if __package__:
+    from . import wcxb
     from .scoring import average_prf, ngram_prf, ngrams, removal_prf, tokenise
 else:  # run as a script, or imported with benchmarks/ on sys.path
+    import wcxb
     from scoring import average_prf, ngram_prf, ngrams, removal_prf, tokenise
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -68,8 +70,13 @@ SET_FILES = {
     "portal": "portal/portal.jsonl.gz",
     "dragnet": "dragnet/dragnet.jsonl.gz",
     "lines": "lines/lines.jsonl.gz",
+    "wcxb": "wcxb/wcxb-dev.jsonl.gz",
 }
 HTML_SETS = ("portal", "dragnet")
+#: Every set the benchmark runs by default; ``gold`` is gold in, gold out on portal, dragnet, wcxb
+#: and the ``lines`` control (see :mod:`wcxb`).
+ALL_SETS = ("portal", "dragnet", "lines", "wcxb", "gold")
+DEFAULT_CACHE = Path.home() / ".cache" / "dedupe-bench"
 LANGS = ("en", "de")
 LINES_SPLITS = ("train", "dev", "test")
 BASE_SYSTEMS = ("dedupe", "trafilatura", "justext")
@@ -301,9 +308,15 @@ def _finish_text(stats: dict[str, Any]) -> dict[str, Any]:
 
 
 def eval_html_set(
-    name: str, records: list[dict[str, Any]], systems: Sequence[str], details: dict[str, Any]
+    name: str,
+    records: list[dict[str, Any]],
+    systems: Sequence[str],
+    details: dict[str, Any],
+    cache: Any | None = None,
 ) -> dict[str, Any]:
     funcs = html_systems(systems)
+    if cache is not None and "trafilatura" in funcs:
+        funcs["trafilatura"] = lambda html: wcxb.trafilatura_text(cache, html)
     rows: dict[str, dict[str, Any]] = {s: _new_sys() for s in systems}
     if "dedupe" in funcs:
         rows["dedupe:source"] = _new_sys()
@@ -330,48 +343,54 @@ def eval_html_set(
         row["docs"][doc_id] = sc.f1
         row["empty"] += not tokenise(cleaned)
 
-    for rec in records:
-        doc_id, html, gold = rec["id"], rec["html"], rec["gold_text"]
-        for sys_name, fn in funcs.items():
-            t0 = time.perf_counter()
-            try:
-                out = fn(html)
-                err = None
-            except Exception as exc:  # a failing page must not stop the run
-                out, err = None, exc
-            dt = time.perf_counter() - t0
-            row = rows[sys_name]
-            row["seconds"] += dt
-            if err is not None:
-                row["errors"] += 1
-                warn(f"{name}/{doc_id}: {sys_name} raised {type(err).__name__}: {err}")
-            if sys_name == "dedupe":
-                text = out.text if out is not None else ""
-                source = out.source if out is not None else ""
-                src_row = rows["dedupe:source"]
-                src_row["seconds"] += dt
-                src_score = ngram_prf(source, gold, N)
-                src_row["pairs"].append((src_score.precision, src_score.recall))
-                src_row["docs"][doc_id] = src_score.f1
-                src_row["empty"] += not tokenise(source)
-                score_plain(rows["dedupe:plain"], source, gold, doc_id, dt)
-                if out is not None:
-                    lost = lost_blocks(out, gold)
-                    for i, d in enumerate(out.decisions):
-                        if not d.kept:
-                            reasons[d.reason] += 1
-                            reasons_lost[d.reason] += lost.get(i, False)
-            else:
-                text = out or ""
-                if sys_name == "trafilatura" and "trafilatura+dedupe" in rows:
-                    # trafilatura's own text (default options: comments kept) cleaned as plain text.
-                    score_plain(rows["trafilatura+dedupe"], text, gold, doc_id, dt)
-            score = ngram_prf(text, gold, N)
-            row["pairs"].append((score.precision, score.recall))
-            row["docs"][doc_id] = score.f1
-            row["empty"] += not tokenise(text)
-            if sys_name == "dedupe" and out is not None:
-                per_doc.append({"id": doc_id, "gold": gold, "result": out, "score": score})
+    with wcxb.cached_extraction(cache) as extract_seconds:
+        for rec in records:
+            doc_id, html, gold = rec["id"], rec["html"], rec["gold_text"]
+            for sys_name, fn in funcs.items():
+                t0 = time.perf_counter()
+                try:
+                    out = fn(html)
+                    err = None
+                except Exception as exc:  # a failing page must not stop the run
+                    out, err = None, exc
+                dt = time.perf_counter() - t0
+                if isinstance(out, tuple):  # (text, extraction seconds) from the cache
+                    out, cached_seconds = out
+                    dt = cached_seconds if cached_seconds is not None else dt
+                elif sys_name == "dedupe":
+                    dt += extract_seconds() or 0.0
+                row = rows[sys_name]
+                row["seconds"] += dt
+                if err is not None:
+                    row["errors"] += 1
+                    warn(f"{name}/{doc_id}: {sys_name} raised {type(err).__name__}: {err}")
+                if sys_name == "dedupe":
+                    text = out.text if out is not None else ""
+                    source = out.source if out is not None else ""
+                    src_row = rows["dedupe:source"]
+                    src_row["seconds"] += dt
+                    src_score = ngram_prf(source, gold, N)
+                    src_row["pairs"].append((src_score.precision, src_score.recall))
+                    src_row["docs"][doc_id] = src_score.f1
+                    src_row["empty"] += not tokenise(source)
+                    score_plain(rows["dedupe:plain"], source, gold, doc_id, dt)
+                    if out is not None:
+                        lost = lost_blocks(out, gold)
+                        for i, d in enumerate(out.decisions):
+                            if not d.kept:
+                                reasons[d.reason] += 1
+                                reasons_lost[d.reason] += lost.get(i, False)
+                else:
+                    text = out or ""
+                    if sys_name == "trafilatura" and "trafilatura+dedupe" in rows:
+                        # trafilatura's own text (default options: comments kept) cleaned as plain text.
+                        score_plain(rows["trafilatura+dedupe"], text, gold, doc_id, dt)
+                score = ngram_prf(text, gold, N)
+                row["pairs"].append((score.precision, score.recall))
+                row["docs"][doc_id] = score.f1
+                row["empty"] += not tokenise(text)
+                if sys_name == "dedupe" and out is not None:
+                    per_doc.append({"id": doc_id, "gold": gold, "result": out, "score": score})
     details[name] = per_doc
     result = {
         "docs": len(records),
@@ -470,8 +489,34 @@ def _run(
     trafilatura_variants: bool = False,
     progress: Callable[[str], None] | None = None,
     lines_splits: Sequence[str] | None = None,
+    cache: Path | None = None,
+    html_variants: Sequence[str] = (),
+    wcxb_ids: Sequence[str] | None = None,
+    time_extraction: bool = False,
+    wcxb_per_type: int | None = None,
 ) -> tuple[dict[str, Any], dict[str, Any]]:
     systems = list(systems or BASE_SYSTEMS)
+    extract_cache = None
+    if cache is not None:
+        if __package__:
+            from .snapshot import ExtractCache
+        else:
+            from snapshot import ExtractCache
+
+        extract_cache = ExtractCache(Path(cache))
+        extract_cache.fill_times = time_extraction
+    loaded: dict[str, list[dict[str, Any]]] = {}
+
+    def records_of(name: str) -> list[dict[str, Any]]:
+        if name not in loaded:
+            if name == "wcxb":
+                loaded[name] = wcxb.load_wcxb(data_dir, None if wcxb_ids else limit, wcxb_ids)
+                if wcxb_per_type is not None:
+                    loaded[name] = wcxb.cap_per_type(loaded[name], wcxb_per_type)
+            else:
+                loaded[name] = load_records(data_dir, name, limit, lines_splits if name == "lines" else None)
+        return loaded[name]
+
     if trafilatura_variants:
         systems += [v for v in TRAFILATURA_VARIANTS if v not in systems]
     data_dir = Path(data_dir)
@@ -483,6 +528,10 @@ def _run(
             "lines_splits": list(lines_splits or LINES_SPLITS),
             "sets": list(sets),
             "systems": systems,
+            "cache": str(cache) if cache is not None else None,
+            "html_variants": list(html_variants),
+            "wcxb_ids": list(wcxb_ids) if wcxb_ids is not None else None,
+            "wcxb_per_type": wcxb_per_type,
             "ngram": N,
             "versions": _versions(systems),
         },
@@ -490,15 +539,26 @@ def _run(
     }
     for name in sets:
         t0 = time.perf_counter()
-        records = load_records(data_dir, name, limit, lines_splits)
-        if progress:
-            progress(f"{name}: {len(records)} documents ...")
+        if name == "gold":
+            if progress:
+                progress("gold: gold in, gold out on portal, dragnet, wcxb and the lines control ...")
+            every_line = load_records(data_dir, "lines", limit)  # all splits: train is the tune part
+            details["gold"] = []
+            res = wcxb.eval_gold(
+                {s: records_of(s) for s in ("portal", "dragnet", "wcxb")}, every_line, details["gold"]
+            )
+        else:
+            records = records_of(name)
+            if progress:
+                progress(f"{name}: {len(records)} documents ...")
         if name in HTML_SETS:
-            res = eval_html_set(name, records, systems, details)
+            res = eval_html_set(name, records, systems, details, extract_cache)
         elif name == "lines":
             res = eval_lines_set(records, systems, details)
-        else:
-            raise ValueError(f"unknown set {name!r}; choose from {', '.join(SET_FILES)}")
+        elif name == "wcxb":
+            res = wcxb.eval_wcxb(records, extract_cache, html_variants, lost_blocks, progress)
+        elif name != "gold":
+            raise ValueError(f"unknown set {name!r}; choose from {', '.join(ALL_SETS)}")
         res_wall = time.perf_counter() - t0
         if progress:
             progress(f"{name}: done in {res_wall:.1f} s")
@@ -514,15 +574,33 @@ def run(
     systems: Sequence[str] | None = None,
     trafilatura_variants: bool = False,
     lines_splits: Sequence[str] | None = None,
+    cache: Path | None = None,
+    html_variants: Sequence[str] = (),
+    wcxb_ids: Sequence[str] | None = None,
 ) -> dict[str, Any]:
     """Run the benchmark in-process and return every figure (the structure ``--json`` writes).
+
+    ``cache`` is an extraction cache directory (``None``: extract on the fly); ``wcxb_ids`` restricts
+    the wcxb set (and its gold-in-gold-out rows) to those pages (``limit`` then applies to the others). ``result["sets"]["wcxb"]["splits"]
+    [split][group]["systems"][system]`` has ``f1``, ``with_found``, ``without_left``, ...;
+    ``result["sets"]["gold"]["splits"][split][group]`` has ``lost_pct``, ``repeats_removed_pct``, ...
 
     ``result["sets"][html_set]["systems"][system]`` has ``precision``, ``recall``, ``f1`` (token 4-gram,
     macro-averaged), ``errors``, ``empty``, ``seconds`` and per-document F1 under ``docs``;
     ``result["sets"]["lines"][lang]["systems"][system]`` has ``removal`` (``precision``, ``recall``,
     ``f1``, ``accuracy``, ``genuine_lost``, ...) and ``text`` (the 4-gram figures of the kept lines).
     """
-    return _run(sets, limit, data_dir, systems, trafilatura_variants, lines_splits=lines_splits)[0]
+    return _run(
+        sets,
+        limit,
+        data_dir,
+        systems,
+        trafilatura_variants,
+        lines_splits=lines_splits,
+        cache=cache,
+        html_variants=html_variants,
+        wcxb_ids=wcxb_ids,
+    )[0]
 
 
 def _versions(systems: Sequence[str]) -> dict[str, str]:
@@ -614,7 +692,114 @@ def report(results: dict[str, Any]) -> str:
                             [[k, v["removed"], v["genuine"]] for k, v in lr["dedupe_removals"].items()],
                         )
                     )
+        elif name == "wcxb":
+            out.append(wcxb_report(res, wall))
+        elif name == "gold":
+            out.append(gold_report(res, wall))
     return "\n".join(out).lstrip("\n")
+
+
+def _pct(v: float | None) -> str:
+    return "-" if v is None else f"{100 * v:.1f}"
+
+
+def _delta(a: float | None, b: float | None) -> str:
+    return "-" if a is None or b is None else f"{a - b:+.3f}"
+
+
+def wcxb_report(res: dict[str, Any], wall: float | None) -> str:
+    """The wcxb tables: per split, F1 per page type and system, then the snippet shares."""
+    out = [
+        f"\n== wcxb: {res['docs']} pages, token {N}-gram F1 against gold (a leading title line stripped "
+        f"from output and gold); set wall time {fmt(wall, 1)} s"
+    ]
+    base = "trafilatura"
+    for split, groups in res["splits"].items():
+        if not groups:
+            continue
+        systems = list(groups[wcxb.ALL]["systems"])
+        others = [s for s in systems if s != base]
+        out.append(f"\n-- wcxb/{split}: F1 (and the difference to trafilatura alone)")
+        rows = []
+        for g, gr in groups.items():
+            sy = gr["systems"]
+            row: list[Any] = [g, gr["docs"], sy[base]["f1"]]
+            for s in others:
+                row += [sy[s]["f1"], _delta(sy[s]["f1"], sy[base]["f1"])]
+            rows.append(row)
+        headers = ["page type", "docs", base]
+        for s in others:
+            headers += [s, "Δ"]
+        out.append(table(headers, rows))
+        out.append(
+            f"\n-- wcxb/{split}: P / R, and the snippets: 'with found' = must-keep snippets present (%), "
+            "'without left' = must-drop snippets still present (%)"
+        )
+        rows = []
+        for g, gr in groups.items():
+            for s in systems:
+                r = gr["systems"][s]
+                rows.append([
+                    f"{g} {s}", r["precision"], r["recall"], r["f1"], _pct(r["with_found"]),
+                    _pct(r["without_left"]), r["empty"],
+                ])  # fmt: skip
+        out.append(table(["page type / system", "P", "R", "F1", "with found", "without left", "empty"], rows))
+    timed = res.get("timed_pages", {})
+    out.append(
+        "\nseconds per page, extraction included (mean over the pages whose extraction time is known: "
+        "measured now or recorded in the cache; --time-extraction records the rest): "
+        + ", ".join(
+            f"{k} {v / timed[k]:.3f} ({timed[k]} pages)" for k, v in res["seconds"].items() if timed.get(k)
+        )
+    )
+    if res.get("errors"):
+        out.append(f"errors: {res['errors']}")
+    for split, removals in res["trafilatura+dedupe_removals"].items():
+        if removals:
+            out.append(
+                f"\ntrafilatura+dedupe removals by reason, wcxb/{split} (lost: the removed block is gold "
+                "text missing from the clean text)"
+            )
+            out.append(
+                table(
+                    ["reason", "removed", "lost"], [[k, v["removed"], v["lost"]] for k, v in removals.items()]
+                )
+            )
+    return "\n".join(out)
+
+
+def gold_report(res: dict[str, Any], wall: float | None) -> str:
+    """The gold-in-gold-out tables: lines lost per split and group, repeats apart, and the lines control."""
+    out = [
+        "\n== gold in, gold out: the human gold texts cleaned as plain text; lost = non-empty gold lines "
+        "removed that repeat no earlier line; repeats removed counted apart "
+        f"(targets on measure: lost <= 0.5% overall, <= 1% per page type); wall time {fmt(wall, 1)} s"
+    ]
+    headers = ["split / group", "docs", "lines", "lost", "lost %", "repeats", "repeats removed", "rep rm %"]
+    rows = []
+    for split, groups in res["splits"].items():
+        for g, r in groups.items():
+            rows.append([
+                f"{split} {g}", r["docs"], r["lines"], r["lost"], fmt(r["lost_pct"], 2), r["repeats"],
+                r["repeats_removed"], fmt(r["repeats_removed_pct"], 2),
+            ])  # fmt: skip
+    out.append(table(headers, rows))
+    rows = []
+    for split, groups in res["lines_control"].items():
+        for g, r in groups.items():
+            rows.append([
+                f"{split} lines/{g}", r["docs"], r["lines"], r["lost"], fmt(r["lost_pct"], 2), r["repeats"],
+                r["repeats_removed"], fmt(r["repeats_removed_pct"], 2),
+            ])  # fmt: skip
+    if rows:
+        out.append("\nlines control: the keep-labelled lines of each lines document, cleaned (a floor only)")
+        out.append(table(headers, rows))
+    for split, groups in res["splits"].items():
+        reasons = groups.get(wcxb.ALL, {}).get("reasons")
+        if reasons:
+            out.append(f"\ngold lines lost by reason/rule ({split}, all sets)")
+            out.append(table(["reason/rule", "lost"], list(reasons.items())))
+    return "\n".join(out)
 
 
 def _short(s: str, width: int = 110) -> str:
@@ -708,8 +893,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "--sets",
         type=_csv,
-        default=["portal", "dragnet", "lines"],
-        help="comma-separated sets to run, from portal,dragnet,lines (default: all)",
+        default=list(ALL_SETS),
+        help="comma-separated sets to run, from portal,dragnet,lines,wcxb,gold (default: all; gold is "
+        "gold in, gold out on portal, dragnet, wcxb and the lines control)",
     )
     parser.add_argument(
         "--systems",
@@ -726,6 +912,40 @@ def main(argv: Sequence[str] | None = None) -> int:
         + "; ".join(
             f"{k} ({', '.join(f'{a}={b}' for a, b in v.items())})" for k, v in TRAFILATURA_VARIANTS.items()
         ),
+    )
+    parser.add_argument(
+        "--html-variants",
+        type=_csv,
+        default=[],
+        metavar="NAMES",
+        help="wcxb only: also score dedupe's HTML path with other extraction settings ('all' for every "
+        "one): "
+        + "; ".join(
+            f"{k} ({', '.join(f'{a}={b}' for a, b in v.items())})" for k, v in wcxb.HTML_VARIANTS.items()
+        ),
+    )
+    parser.add_argument(
+        "--cache",
+        type=Path,
+        default=DEFAULT_CACHE,
+        metavar="DIR",
+        help="extraction cache (trafilatura's default extraction and dedupe's own, keyed by page, options "
+        "and trafilatura version; shared with benchmarks/snapshot.py; default %(default)s)",
+    )
+    parser.add_argument("--no-cache", action="store_true", help="extract every page on the fly")
+    parser.add_argument(
+        "--wcxb-per-type",
+        type=int,
+        default=None,
+        metavar="K",
+        help="wcxb: only the first K pages of each page type in each split (file order; a cheaper sample "
+        "for --html-variants, whose extractions are not cached yet)",
+    )
+    parser.add_argument(
+        "--time-extraction",
+        action="store_true",
+        help="extract again, once, every cached page whose extraction time was not recorded (entries "
+        "written by an older snapshot.py), so the seconds per system include every extraction",
     )
     parser.add_argument(
         "--limit",
@@ -758,10 +978,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         help="print the N worst documents for dedupe per set, with lost and extra lines",
     )
     args = parser.parse_args(argv)
+    if args.html_variants == ["all"]:
+        args.html_variants = list(wcxb.HTML_VARIANTS)
 
     for s in args.sets:
-        if s not in SET_FILES:
-            parser.error(f"unknown set {s!r}; choose from {', '.join(SET_FILES)}")
+        if s not in ALL_SETS:
+            parser.error(f"unknown set {s!r}; choose from {', '.join(ALL_SETS)}")
+    for s in args.html_variants:
+        if s not in wcxb.HTML_VARIANTS:
+            parser.error(f"unknown HTML variant {s!r}; choose from {', '.join(wcxb.HTML_VARIANTS)}")
     allowed = set(BASE_SYSTEMS) | set(TRAFILATURA_VARIANTS)
     for s in args.systems:
         if s not in allowed:
@@ -785,6 +1010,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         args.trafilatura_variants,
         progress=lambda msg: print(msg, file=sys.stderr, flush=True),
         lines_splits=args.lines_splits,
+        cache=None if args.no_cache else args.cache,
+        html_variants=args.html_variants,
+        time_extraction=args.time_extraction,
+        wcxb_per_type=args.wcxb_per_type,
     )
     print(report(results))
     if args.errors > 0:

@@ -9,7 +9,7 @@ import pytest
 import dedupe
 from dedupe import Config
 from dedupe.config import BoilerplateConfig
-from dedupe.stages.boilerplate import COMMENT_MIN_ARTICLE_WORDS, _comment_mark
+from dedupe.stages.passes import COMMENT_MIN_ARTICLE_WORDS, _comment_mark
 
 ARTICLE = [
     "Residents of the harbour district packed the town hall on Tuesday evening to hear the council "
@@ -138,7 +138,7 @@ def test_a_blog_posts_footer_is_not_a_comment_signature():
      "7 reacties", "Reader comments", "Post a Comment", "12 Responses to “Title”"],
 )  # fmt: skip
 def test_head_prefilter_never_rejects_a_head(head):
-    from dedupe.stages import boilerplate as bp
+    from dedupe.stages import passes as bp
 
     assert bp.COMMENTS_HEADER.match(head), head
     assert bp._has(head.lower(), bp._COMMENT_HEAD_WORDS), head
@@ -152,7 +152,7 @@ def test_head_prefilter_never_rejects_a_head(head):
      "Comment number 391.", "Re: Title (Score:5, Insightful)"],
 )  # fmt: skip
 def test_signature_prefilter_never_rejects_a_signature(line):
-    from dedupe.stages import boilerplate as bp
+    from dedupe.stages import passes as bp
 
     assert _comment_mark(line) == "signed", line
     assert bp._has(line.lower(), bp._SIGNATURE_WORDS), line

@@ -9,6 +9,7 @@ the third copy must point to the first; a near-copy document is not indexed as a
 
 from __future__ import annotations
 
+import json
 import random
 
 import pytest
@@ -204,21 +205,81 @@ def test_dataframe_keeps_columns_and_order_and_drops_near_copies() -> None:
         clean_dataframe(dd.from_pandas(frame, npartitions=1), text_column="text")
 
 
-def test_local_cluster_two_worker_processes() -> None:
+@pytest.fixture(scope="module")
+def cluster():  # type: ignore[no-untyped-def]
+    """One 2-worker LocalCluster of processes for the tests below (starting one takes seconds)."""
+    from distributed import LocalCluster
+
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as c:
+        yield c
+
+
+def test_local_cluster_two_worker_processes(cluster) -> None:  # type: ignore[no-untyped-def]
     """The CI check of issue 20: a 2-worker ``distributed.LocalCluster`` of processes."""
     from dedupe.dask import clean_stream, connect
 
     docs = corpus(99, n=36)
     cfg = Config().with_options(corpus=CorpusConfig(drop_duplicate_documents=True))
     expected = _sequential(docs, cfg)
-    with connect(None, 2) as client:
+    with connect(cluster.scheduler_address, 2) as client:
         assert len(client.scheduler_info()["workers"]) == 2
         got = clean_bag(db.from_sequence(docs, npartitions=5), cfg).compute()
         _assert_same(expected, got)
         # What the command line runs: documents sent as they are read, tags kept here.
         streamed = list(clean_stream(((i, d) for i, d in enumerate(docs)), cfg, client, partition=7))
-        assert [t for t, _ in streamed] == list(range(len(docs)))
-        _assert_same(expected, [r for _, r in streamed])
+        assert [t for t, _, _ in streamed] == list(range(len(docs)))
+        _assert_same(expected, [r for _, r, _ in streamed])
+
+
+def _write_corpus(path, docs) -> None:  # type: ignore[no-untyped-def]
+    path.write_text(
+        "".join(json.dumps({"id": d.id, "text": d.text, "url": d.id + ".html"}) + "\n" for d in docs)
+    )
+
+
+def test_cli_engine_dask_writes_what_local_writes(cluster, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from dedupe.cli import main
+
+    docs = corpus(7, n=30)
+    inp = tmp_path / "in.jsonl"
+    _write_corpus(inp, docs)
+    common = ["clean", str(inp), "--corpus", "--drop-duplicate-documents", "-q", "--workers", "2"]
+    outs = {}
+    for engine in ("local", "dask"):
+        extra = ["--scheduler", cluster.scheduler_address] if engine == "dask" else []
+        out = tmp_path / f"{engine}.jsonl"
+        dups = tmp_path / f"{engine}.dups.jsonl"
+        stats = tmp_path / f"{engine}.stats.json"
+        argv = [*common, "-o", str(out), "--duplicates", str(dups), "--stats", str(stats)]
+        assert main([*argv, "--engine", engine, *extra]) == 0
+        s = json.loads(stats.read_text())
+        outs[engine] = (out.read_bytes(), dups.read_bytes(), s["read"], s["written"], s["dropped"])
+    assert outs["dask"] == outs["local"]
+    assert outs["local"][4] > 0  # the corpus has near-copy documents
+    # A resumable run: the same shards and index logs as --engine local; a rerun after the first
+    # shards were finished cleans every record again and writes the rest the same.
+    shards = {}
+    for engine in ("local", "dask"):
+        extra = ["--scheduler", cluster.scheduler_address] if engine == "dask" else []
+        folder = tmp_path / f"shards-{engine}"
+        argv = [*common, "--output-dir", str(folder), "--shard-size", "8", "--engine", engine, *extra]
+        assert main(argv) == 0
+        shards[engine] = {
+            p.name: p.read_bytes() for p in sorted(folder.iterdir()) if p.name != "manifest.json"
+        }
+    assert shards["dask"] == shards["local"]
+    folder = tmp_path / "shards-dask"
+    manifest = json.loads((folder / "manifest.json").read_text())
+    manifest["shards"] = manifest["shards"][:2]
+    manifest["finished"] = manifest["complete"] = False
+    (folder / "manifest.json").write_text(json.dumps(manifest))
+    for p in folder.iterdir():
+        if p.name.startswith(("part-00002", "part-00003")):
+            p.unlink()
+    argv = [*common, "--output-dir", str(folder), "--shard-size", "8", "--engine", "dask"]
+    assert main([*argv, "--scheduler", cluster.scheduler_address]) == 0
+    again = {p.name: p.read_bytes() for p in sorted(folder.iterdir()) if p.name != "manifest.json"}
+    assert again == shards["local"]
 
 
 def test_a_paragraph_in_every_document_makes_few_pairs() -> None:

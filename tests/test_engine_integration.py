@@ -107,7 +107,7 @@ def test_signatures_are_those_of_the_engine():
     assert (sig == idx.signer.minhash(text).hashvalues).all()
     # Text in a script without spaces is signed by its characters.
     ja = "市は火曜日、旧市街の水道管を更新すると発表した。"
-    from dedupe.overlap import spaced
+    from dedupe.shapes import spaced
 
     assert (idx.sign([ja])[0] == idx.signer.minhash(spaced(ja)).hashvalues).all()
     idx.close()

@@ -99,10 +99,13 @@ def _run_cli(data: bytes, *extra: str) -> tuple[dict[str, Any], list[dict[str, A
         src, out, stats = Path(d) / "in.jsonl", Path(d) / "out.jsonl", Path(d) / "stats.json"
         src.write_bytes(data)
         rc = main(["clean", str(src), "-o", str(out), "--stats", str(stats), "--workers", "1", "-q", *extra])
-        assert rc == 0
         s = json.loads(stats.read_text())
+        # A run in which every record was rejected fails (exit 1) and writes only the rejects.
+        every_rejected = s["read"] > 0 and s["rejected"] == s["read"]
+        assert rc == (1 if every_rejected else 0)
+        assert out.exists() != every_rejected
         # Valid JSON lines, nothing else.
-        raw = out.read_bytes()
+        raw = out.read_bytes() if out.exists() else b""
         assert raw == b"" or raw.endswith(b"\n")
         written = [json.loads(line) for line in raw.decode("utf-8").split("\n")[:-1]]
         rej_path = Path(d) / "out.rejects.jsonl"

@@ -16,9 +16,9 @@ from hypothesis import strategies as st
 import dedupe
 from dedupe import Config, CorpusConfig, DuplicateConfig
 from dedupe.model import Document
-from dedupe.overlap import count_words, is_sentence_end, sentences, units
 from dedupe.parallel import LocalPhase
 from dedupe.pipeline import Cleaner
+from dedupe.shapes import sentences, unit_count, units
 
 DUPS = Config(stages=("duplicates",))
 
@@ -275,7 +275,7 @@ def test_edit_words_boundary():
     """New words in two places of a 19-unit sentence: two places are allowed from edit_words <= 9."""
     a = "The museum opens at nine in the morning and closes at five in the afternoon on every weekday."
     b = "The museum opens at ten in the morning and closes at six in the afternoon on every weekday."
-    n = count_words(b)
+    n = unit_count(b)
     lines = [a, *PROSE[:3], b]
     assert _kept(lines)[-1] is True  # also a template: two words swapped one for one
     cfg = Config(stages=("duplicates",), duplicates=DuplicateConfig(edit_words=n // 2))
@@ -290,14 +290,11 @@ def test_edit_words_boundary():
 
 
 def test_sentence_ends_and_word_counts_in_every_script():
-    assert (
-        is_sentence_end("工事は来週始まる。")
-        and is_sentence_end("他说：“好！”")
-        and is_sentence_end("Is it?")
-    )
-    assert not is_sentence_end("Group B: second title")
-    assert count_words("市は発表した。") == 6
+    assert unit_count("市は発表した。") == 6
     assert sentences("市は発表した。工事は来週始まる。") == ["市は発表した。", "工事は来週始まる。"]
+    assert sentences("他说：“好！”她走了。") == ["他说：“好！”", "她走了。"]
+    assert sentences("قال الوزير؟ ثم غادر.") == ["قال الوزير؟", "ثم غادر."]
+    assert sentences("Group B: second title") == ["Group B: second title"]
 
 
 # -- across documents --------------------------------------------------------------------------------
@@ -462,6 +459,12 @@ def test_cli_duplicates_file_needs_a_place(tmp_path, capsys):
     dups = tmp_path / "d.jsonl"
     assert main(["clean", str(src), "--drop-duplicate-documents", "--duplicates", str(dups)]) == 0
     assert [r["id"] for r in _jsonl(dups)] == ["c"]
+    # The setting in a --config file is the flag: the dropped documents need a place too.
+    cfg = tmp_path / "dedupe.toml"
+    cfg.write_text("[corpus]\ndrop_duplicate_documents = true\n", encoding="utf-8")
+    assert main(["clean", str(src), "--config", str(cfg)]) == 2
+    assert main(["clean", str(src), "--config", str(cfg), "-o", str(tmp_path / "o.jsonl")]) == 0
+    assert [r["id"] for r in _jsonl(tmp_path / "o.duplicates.jsonl")] == ["c"]
 
 
 def test_code_shared_by_two_examples_is_not_a_pasted_run():
@@ -479,3 +482,11 @@ def test_code_shared_by_two_examples_is_not_a_pasted_run():
         "Price: $30",
     ]
     assert _kept(prose_run)[-2:] == [False, False]
+
+
+def test_min_run_boundary():
+    head = ["Group B: second title", "Price: $30"]
+    lines = [PROSE[7], *head, *PROSE[:5], *head]
+    assert _kept(lines)[-2:] == [False, False]
+    cfg = Config(stages=("duplicates",), duplicates=DuplicateConfig(min_run=3))
+    assert all(_kept(lines, cfg))  # two short lines far apart, each a heading used twice

@@ -156,10 +156,10 @@ def test_truncated_gzip_keeps_what_was_read_and_rejects_the_rest(tmp_path):
 
 def test_invalid_utf8_can_be_rejected_instead(tmp_path):
     src = tmp_path / "in.jsonl"
-    src.write_bytes(b'{"id": "u", "text": "caf\xe9"}\n')
+    src.write_bytes(b'{"id": "u", "text": "caf\xe9"}\n{"id": "ok", "text": "cafe"}\n')
     out = tmp_path / "o.jsonl"
     assert _run(["clean", str(src), "-o", str(out), "--invalid-utf8", "reject"]) == 0
-    assert out.read_text() == ""
+    assert [r["id"] for r in _jsonl(out)] == ["ok"]
     [rej] = _jsonl(tmp_path / "o.rejects.jsonl")
     assert rej["reason"].startswith("invalid_utf8")
 
@@ -326,7 +326,8 @@ def test_fifty_megabyte_document_comes_out(tmp_path, request):
     assert _run(["clean", str(src), "-o", str(out), "--doc-timeout", "5", "--workers", "2"]) == 0
     assert time.monotonic() - t0 < 300
     [rec] = _jsonl(out)
-    assert rec["text"] == text and rec["error"].startswith("time_budget_exceeded")
+    # Over Config.max_chars (10 million): passed through by the work limit, whatever the clock says.
+    assert rec["text"] == text and rec["error"].startswith("too_large: ")
 
 
 # -- 4. hostile ids ----------------------------------------------------------------------------

@@ -293,7 +293,7 @@ def test_punctuation_fragment_at_the_edge_is_the_models():
 def test_a_caption_that_is_all_the_page_says_stays():
     """A photo page: the caption with its credit is the page's only text, so it is the content.
     Next to a story of prose length it is furniture (boundary: CAPTION_PAGE_WORDS)."""
-    from dedupe.stages.boilerplate import CAPTION_PAGE_WORDS
+    from dedupe.stages.passes import CAPTION_PAGE_WORDS
 
     caption = (
         "A boy poses with a painting at the art exhibition in the old town hall, where visitors are "

@@ -10,6 +10,8 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import asdict, dataclass, field, fields, replace
+from functools import cache
+from importlib import resources
 from typing import Any
 
 from .errors import ConfigError
@@ -22,6 +24,8 @@ __all__ = [
     "DuplicateConfig",
     "HtmlConfig",
     "OfftopicConfig",
+    "fingerprint_of",
+    "provenance",
 ]
 
 #: The stages in the order they run. Boilerplate first (a repeated "2 min read" is boilerplate, not
@@ -134,6 +138,19 @@ QUALITY_THRESHOLD = 0.9
 #: 0.9020, 0.9130 -> 0.9204), dragnet 0.9164 -> 0.9172; 0.5 gives portal 0.9088, while 0.2 also
 #: removes job-listing rows with a linked title (portal half 2: 0.9130 -> 0.9099).
 HTML_ROW_LINK_DENSITY = 1 / 3
+
+# -- work limits -------------------------------------------------------------------------------------
+#: A document longer than this (characters, after HTML extraction) is passed through unchanged with
+#: ``"error": "too_large: ..."``. A bound on the work that does not depend on the clock, so the
+#: outcome is the same on any machine under any load (the time budget is the last resort). Cleaning
+#: runs at roughly 1 MB/s per core (a 4 MB single line took 3.0 s, 1.4 MB of paragraphs 1.5 s, on the
+#: 2-core development machine), so 10 million characters stay well inside a 60 s budget; a news
+#: article is 2 to 50 thousand. ``0``: no limit.
+MAX_CHARS = 10_000_000
+#: A document with more blocks (non-empty lines) than this is passed through unchanged likewise.
+#: 20,000 short lines took 6.6 s on the development machine (per-block costs dominate there); a
+#: long article has a few hundred. ``0``: no limit.
+MAX_BLOCKS = 20_000
 
 #: Fixed-point passes: stages run again on the kept blocks until nothing more is removed (so that
 #: cleaning the clean text changes nothing). Two passes suffice on every document seen so far.
@@ -294,9 +311,14 @@ class Config:
     """Everything that decides what the cleaner removes.
 
     Args:
-        stages: Names of the stages to run, a subset of :data:`STAGE_ORDER` (they always run in
-            that order). ``corpus`` only acts in corpus mode (:meth:`dedupe.Cleaner.clean_many`).
+        stages: Names of the stages to run, a subset of :data:`STAGE_ORDER` and of the stages other
+            distributions register (see :mod:`dedupe.stages`); they always run in the registry's
+            order. ``corpus`` only acts in corpus mode (:meth:`dedupe.Cleaner.clean_many`).
         max_passes: Upper bound on the fixed-point passes (see :data:`MAX_PASSES`).
+        max_chars: Longer documents are passed through unchanged with a ``too_large`` error
+            (see :data:`MAX_CHARS`; 0: no limit).
+        max_blocks: Documents with more blocks are passed through likewise (see
+            :data:`MAX_BLOCKS`; 0: no limit).
     """
 
     stages: tuple[str, ...] = STAGE_ORDER
@@ -306,17 +328,32 @@ class Config:
     offtopic: OfftopicConfig = field(default_factory=OfftopicConfig)
     html: HtmlConfig = field(default_factory=HtmlConfig)
     max_passes: int = MAX_PASSES
+    max_chars: int = MAX_CHARS
+    max_blocks: int = MAX_BLOCKS
 
     def __post_init__(self) -> None:
-        if isinstance(self.stages, str) or not all(isinstance(s, str) for s in self.stages):
+        if isinstance(self.stages, str):
+            raise ConfigError(
+                f"stages must be a tuple of stage names, got the string {self.stages!r}; "
+                f"pass stages=({self.stages!r},) or several, e.g. stages={STAGE_ORDER[:2]!r}."
+            )
+        if not all(isinstance(s, str) for s in self.stages):
             raise ConfigError(
                 f"stages must be a tuple of stage names from {STAGE_ORDER}, got {self.stages!r}."
             )
-        unknown = [s for s in self.stages if s not in STAGE_ORDER]
-        if unknown:
-            raise ConfigError(f"unknown stage(s) {unknown}; choose from {', '.join(STAGE_ORDER)}.")
-        object.__setattr__(self, "stages", tuple(s for s in STAGE_ORDER if s in self.stages))
+        order: tuple[str, ...] = STAGE_ORDER
+        if any(s not in STAGE_ORDER for s in self.stages):
+            # A stage of another distribution (entry point "dedupe.stages", see dedupe.stages).
+            from .stages import stage_order
+
+            order = stage_order()
+            unknown = [s for s in self.stages if s not in order]
+            if unknown:
+                raise ConfigError(f"unknown stage(s) {unknown}; choose from {', '.join(order)}.")
+        object.__setattr__(self, "stages", tuple(s for s in order if s in self.stages))
         _check_int("max_passes", self.max_passes, 1, 20)
+        _check_int("max_chars", self.max_chars, 0)
+        _check_int("max_blocks", self.max_blocks, 0)
         for f in ("boilerplate", "duplicates", "corpus", "offtopic", "html"):
             expected = {
                 "boilerplate": BoilerplateConfig,
@@ -334,9 +371,10 @@ class Config:
         return asdict(self)
 
     def fingerprint(self) -> str:
-        """A short stable hash of every setting, written into outputs to trace a result to its settings."""
-        payload = json.dumps(self.to_dict(), sort_keys=True, default=list).encode()
-        return hashlib.sha1(payload).hexdigest()[:12]
+        """A short stable hash of everything that decides the output, written into every output
+        record: these settings, the package version, the rule table and the shipped models (see
+        :func:`provenance`). Two results with the same fingerprint were made the same way."""
+        return fingerprint_of(self.to_dict(), provenance())
 
     def with_options(self, **options: Any) -> Config:
         """A copy with top-level fields replaced; unknown names raise :class:`ConfigError`."""
@@ -347,3 +385,26 @@ class Config:
         if "stages" in options and options["stages"] is not None:
             options["stages"] = tuple(options["stages"])
         return replace(self, **options)
+
+
+def fingerprint_of(settings: dict[str, Any], made_by: dict[str, Any]) -> str:
+    """The fingerprint of ``settings`` (:meth:`Config.to_dict`) made by ``made_by`` (:func:`provenance`)."""
+    payload = json.dumps({"config": settings, **made_by}, sort_keys=True, default=list).encode()
+    return hashlib.sha1(payload).hexdigest()[:12]
+
+
+@cache
+def provenance() -> dict[str, Any]:
+    """What besides the settings decides the output: the package version (``version``), the sha256
+    of the boilerplate rule table (``rules``: names, reasons, limits, prefilters, patterns, order;
+    see :mod:`dedupe.rules`) and of each shipped model file (``models``: ``data/*.json``)."""
+    from . import __version__
+    from .rules import rules_hash
+
+    data = resources.files("dedupe").joinpath("data")
+    models = {
+        f.name: hashlib.sha256(f.read_bytes()).hexdigest()
+        for f in sorted(data.iterdir(), key=lambda f: f.name)
+        if f.name.endswith(".json")
+    }
+    return {"version": __version__, "rules": rules_hash(), "models": models}

@@ -4,7 +4,7 @@ memory, SQLite or Redis, :mod:`dedupe.index`), what each entry keeps to verify a
 Paragraphs
     Every kept paragraph of at least ``corpus.min_words`` units is one entry. Its MinHash signature
     is over word 3-grams (``corpus.ngram``; character 3-grams in scripts written without spaces,
-    see :func:`dedupe.overlap.spaced`), 40 permutations cut into 20 bands of 2 rows
+    see :func:`dedupe.shapes.spaced`), 40 permutations cut into 20 bands of 2 rows
     (``corpus.bands``, ``corpus.rows``). Two paragraphs of 3-gram Jaccard ``J`` become candidates
     with probability ``P(J) = 1 - (1 - J**2) ** 20``:
 
@@ -63,7 +63,7 @@ import numpy.typing as npt
 from .config import CorpusConfig
 from .index import LSHIndex, Match, MemoryIndex, open_index
 from .minhash import Signer
-from .overlap import spaced
+from .shapes import spaced
 
 __all__ = [
     "DOCUMENT_PART",

@@ -70,13 +70,16 @@ from .corpus_index import corpus_signer
 from .errors import ConfigError
 from .index import _short_keys, anchor_keys
 from .model import CleanResult, Document
-from .overlap import count_words, hash16, pack_bigrams, unpack_bigrams
+from .overlap import hash16, pack_bigrams, unpack_bigrams
 from .pipeline import Cleaner, Partial
+from .shapes import unit_count
 from .stages.corpus import (
     Prepared,
+    document_text,
     document_verdict,
     first_best,
     indexed_anchors,
+    log_entry,
     merged_evidence,
     paragraph_evidence,
     presign,
@@ -246,7 +249,7 @@ def _lookups(cfg: CorpusConfig, d: _Doc, live: Sequence[Any], pr: Prepared) -> N
                     entries=len(keys) + len(entry),
                     payload=pack_bigrams(bigrams),
                     seq=hash16(bigrams),
-                    edited=count_words(t) >= cfg.min_words_edited,
+                    edited=unit_count(t) >= cfg.min_words_edited,
                 )
             )
             at += len(anchors)
@@ -551,43 +554,51 @@ def _resolve(
 class Replay:
     """Corpus memory that answers with decisions taken over the whole corpus (see the module
     docstring): what :class:`~dedupe.stages.corpus.CorpusState` would have answered for this
-    document. Records what the document would add to the index (:attr:`indexed`)."""
+    document. Records what the document would add to the index (:attr:`indexed`) and what a
+    resumable run logs for it (:attr:`log`: the arguments of ``commit`` and its
+    :func:`~dedupe.stages.corpus.log_entry`)."""
 
     def __init__(self, cfg: CorpusConfig, decision: _Decision | None) -> None:
         self.cfg = cfg
         self.decision = decision
         self.indexed: frozenset[int] = frozenset()
+        self.log: tuple[list[tuple[int, str]], dict[str, Any]] | None = None
+        self._checked = False
+        self._document: str | None = None
 
     def preload(self, prepared: Prepared) -> None:
         return None
 
     def check(self, doc_id: str, texts: list[str]) -> list[dict[str, Any] | None]:
+        self._checked = True
+        self._document = document_text(texts)
         if self.decision is None:
             return [None] * len(texts)
         # The slots of _lookups: distinct texts of min_words units or more, in order.
         slots = {
-            t: s
-            for s, t in enumerate(dict.fromkeys(t for t in texts if count_words(t) >= self.cfg.min_words))
+            t: s for s, t in enumerate(dict.fromkeys(t for t in texts if unit_count(t) >= self.cfg.min_words))
         }
         ev = self.decision.evidence
         return [ev.get(slots[t]) if t in slots else None for t in texts]
 
     def notes(self, doc_id: str) -> dict[str, Any]:
-        if self.decision is None or self.decision.verdict is None:
+        if self.verdict is None:
             return {}
-        out: dict[str, Any] = {"duplicate_of": dict(self.decision.verdict)}
+        out: dict[str, Any] = {"duplicate_of": dict(self.verdict)}
         if self.cfg.drop_duplicate_documents:
             out["dropped"] = True
         return out
 
+    @property
+    def verdict(self) -> dict[str, Any] | None:
+        return self.decision.verdict if self.decision is not None else None
+
     def commit(self, doc_id: str, blocks: list[tuple[int, str]]) -> None:
-        if (
-            self.decision is not None
-            and self.decision.verdict is not None
-            and self.cfg.drop_duplicate_documents
-        ):
+        entry = log_entry(self.verdict, self._document, blocks) if self._checked else {}
+        self.log = (blocks, entry)
+        if self.verdict is not None and self.cfg.drop_duplicate_documents:
             return
-        self.indexed = frozenset(i for i, t in blocks if count_words(t) >= self.cfg.min_words)
+        self.indexed = frozenset(i for i, t in blocks if unit_count(t) >= self.cfg.min_words)
 
 
 def _complete(cleaner: Cleaner, partial: Partial, memory: Replay | None) -> CleanResult:
@@ -620,16 +631,20 @@ def _apply(
     time_budget: float | None,
     corpus: bool,
     decisions: dict[int, _Decision],
-) -> list[CleanResult]:
+    logged: bool = False,
+) -> list[Any]:
+    """The partition's results; with ``logged``, ``(result, Replay.log)`` pairs."""
     cleaner = _cleaner(config, time_budget)
     partials = part.partials
     if partials is None:
         assert records is not None
         partials = [cleaner.prepare(_document(r, part.first + i)) for i, r in enumerate(records)]
-    return [
-        _complete(cleaner, p, Replay(config.corpus, decisions.get(part.first + i)) if corpus else None)
-        for i, p in enumerate(partials)
-    ]
+    out: list[Any] = []
+    for i, p in enumerate(partials):
+        memory = Replay(config.corpus, decisions.get(part.first + i)) if corpus else None
+        res = _complete(cleaner, p, memory)
+        out.append((res, memory.log if memory is not None else None) if logged else res)
+    return out
 
 
 # -- the driver --------------------------------------------------------------------------------------
@@ -679,6 +694,7 @@ def clean_bag(
     time_budget: float | None = None,
     keep_partials: bool = True,
     stats: RunStats | None = None,
+    logged: bool = False,
 ) -> db.Bag:
     """Clean a bag of :class:`~dedupe.Document` (or plain strings, given ids ``"0"``, ``"1"``...
     by position) in corpus mode; a bag of :class:`~dedupe.CleanResult` in the same order.
@@ -699,6 +715,8 @@ def clean_bag(
             text) and runs the per-document phase again at the end, reading the input again:
             less memory per worker for twice the per-document work.
         stats: Filled with counts, shuffle bytes and timings if given.
+        logged: Make the bag of ``(result, log)`` pairs, ``log`` being what a resumable run
+            logs for the document (see :class:`Replay`; None when it indexes nothing).
 
     Raises:
         ConfigError: ``corpus.index`` is set.
@@ -736,7 +754,7 @@ def clean_bag(
     t1 = time.perf_counter()
     groups = _by_partition(firsts, decisions)
     results = [
-        delayed(_apply)(p, r, cfg, time_budget, corpus, {o: decisions[o] for o in g})
+        delayed(_apply)(p, r, cfg, time_budget, corpus, {o: decisions[o] for o in g}, logged)
         for p, r, g in zip(prep, records, groups)
     ]
     st.seconds["decide"] = time.perf_counter() - t1
@@ -889,7 +907,7 @@ def _frame_results(
     return out[keep]
 
 
-def iter_results(bag: db.Bag) -> Iterator[CleanResult]:
+def iter_results(bag: db.Bag) -> Iterator[Any]:
     """The results of a bag from :func:`clean_bag`, partition after partition, computing one
     partition at a time (so the driver holds one partition of results, not the corpus)."""
     for part in bag.to_delayed():
@@ -934,8 +952,9 @@ def clean_stream(
     time_budget: float | None = None,
     partition: int = STREAM_PARTITION,
     stats: RunStats | None = None,
-) -> Iterator[tuple[T, CleanResult]]:
-    """Clean ``(tag, document)`` items on the cluster of ``client``; ``(tag, result)`` in order.
+) -> Iterator[tuple[T, CleanResult, Any]]:
+    """Clean ``(tag, document)`` items on the cluster of ``client``; ``(tag, result, log)`` in
+    order, ``log`` as :attr:`Replay.log` (None outside corpus mode and for pass-through results).
 
     The documents are sent to the workers ``partition`` at a time as they are read (the tags stay
     here), so this process holds the tags, not the corpus. Nothing is yielded before every
@@ -955,9 +974,10 @@ def clean_stream(
     if not parts:
         return
     bag = db.from_delayed([delayed(_identity)(f) for f in parts])
-    results = clean_bag(bag, config, corpus=corpus, time_budget=time_budget, stats=stats)
+    results = clean_bag(bag, config, corpus=corpus, time_budget=time_budget, stats=stats, logged=True)
     del parts  # the workers drop the documents once nothing refers to them
-    yield from zip(tags, iter_results(results), strict=True)
+    for tag, (res, log) in zip(tags, iter_results(results), strict=True):
+        yield tag, res, log
 
 
 def _identity(x: T) -> T:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-__all__ = ["ConfigError", "DedupeError", "IndexFormatError", "InputFileError"]
+__all__ = ["ConfigError", "DedupeError", "IndexFormatError", "InputFileError", "OutputFileError"]
 
 
 class DedupeError(Exception):
@@ -15,6 +15,15 @@ class ConfigError(DedupeError, ValueError):
 
 class InputFileError(DedupeError, OSError):
     """An input file is missing or unreadable (the record-level problems become rejects instead)."""
+
+    def __init__(self, path: str, reason: str) -> None:
+        super().__init__(f"{path}: {reason}")
+        self.path = path
+        self.reason = reason
+
+
+class OutputFileError(DedupeError, OSError):
+    """An output cannot be written (its folder is missing or read-only); checked before any work."""
 
     def __init__(self, path: str, reason: str) -> None:
         super().__init__(f"{path}: {reason}")

@@ -12,7 +12,12 @@ untrusted document ids into file names that cannot escape the output folder on a
 Reject reason codes (the part of :attr:`Reject.reason` before ``": "``):
 
 ``malformed_json``, ``not_an_object``, ``missing_text_field``, ``text_not_a_string``, ``bad_id``,
-``invalid_utf8``, ``record_too_large``, ``truncated_gzip``, ``read_error``.
+``invalid_utf8``, ``record_too_large``, ``truncated_gzip``, ``truncated_zstd``, ``corrupt_parquet``,
+``read_error``.
+
+What a file holds is told by its first bytes (see :mod:`dedupe.formats`): gzip and zstd are
+decompressed whatever the name, Parquet is read row group by row group (its rows are records, and
+``line`` is the 1-based row number), anything else is JSON lines, or one document for ``.txt``.
 """
 
 from __future__ import annotations
@@ -31,23 +36,27 @@ import stat
 import sys
 import unicodedata
 import zlib
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from types import TracebackType
 from typing import IO, Any, BinaryIO, Literal, Protocol, cast
 
-from dedupe.errors import ConfigError, InputFileError
+from dedupe import formats
+from dedupe.errors import ConfigError, InputFileError, OutputFileError
 from dedupe.model import Document
 
 __all__ = [
     "REJECT_REASONS",
     "AtomicWriter",
+    "InputProgress",
     "Record",
     "Reject",
     "RejectSink",
     "check_inputs",
+    "check_outputs",
     "iter_inputs",
     "remove_stale_temps",
+    "repair_surrogates",
     "safe_filename",
 ]
 
@@ -64,6 +73,8 @@ REJECT_REASONS = frozenset(
         "invalid_utf8",
         "record_too_large",
         "truncated_gzip",
+        "truncated_zstd",
+        "corrupt_parquet",
         "read_error",
     }
 )
@@ -77,8 +88,11 @@ _BOM = codecs.BOM_UTF8
 # JSON's own whitespace; a line holding only these is a blank line, not a record.
 _JSON_WS = b" \t\r\n"
 _LONE_SURROGATE = re.compile("[\ud800-\udfff]")
-_JSONL_SUFFIXES = (".jsonl", ".ndjson", ".jsonl.gz", ".ndjson.gz")
-_TXT_SUFFIXES = (".txt", ".txt.gz")
+_JSONL_SUFFIXES = (".jsonl", ".ndjson", ".jsonl.gz", ".ndjson.gz", ".jsonl.zst", ".ndjson.zst")
+_TXT_SUFFIXES = (".txt", ".txt.gz", ".txt.zst")
+_PARQUET_SUFFIXES = (".parquet",)
+#: The id of a document read as plain text from standard input (``--input-format txt``).
+STDIN_TXT_ID = "stdin"
 _STDIN = "<stdin>"
 
 
@@ -151,18 +165,27 @@ def _raw_text(data: bytes) -> str:
 # --------------------------------------------------------------------------------------------
 
 
-def check_inputs(inputs: Sequence[str]) -> None:
+def check_inputs(
+    inputs: Sequence[str],
+    *,
+    input_format: str = "auto",
+    text_field: str = "text",
+    html_field: str = "html",
+) -> None:
     """Fail fast on inputs that cannot be read at all, before any output is written.
 
     Record-level problems become rejects later; a missing file, by contrast, is almost always a
     typo on the command line, and finding out after an hour of processing (with half-written
-    outputs) is worse than finding out now.
+    outputs) is worse than finding out now. So is a Parquet file without the text column (every
+    row would be rejected) or with no readable footer, or one met without pyarrow installed.
 
     Args:
         inputs: Paths of files or folders; ``"-"`` means standard input and is always accepted.
+        input_format: As for :func:`iter_inputs`.
+        text_field, html_field: The columns a Parquet input must have one of.
 
     Raises:
-        InputFileError: Naming the first path that is missing or unreadable.
+        InputFileError: Naming the first path that is missing or unreadable, and why.
     """
     for path in inputs:
         if path == "-":
@@ -188,6 +211,125 @@ def check_inputs(inputs: Sequence[str]) -> None:
         elif not os.access(path, os.R_OK):
             # FIFOs and devices (e.g. ``<(zcat x.gz)``): opening could block, so only ask.
             raise InputFileError(path, "file is not readable")
+    for path in input_files(inputs):
+        _check_parquet(path, input_format, text_field, html_field)
+
+
+def _check_parquet(path: str, input_format: str, text_field: str, html_field: str) -> None:
+    try:
+        if not stat.S_ISREG(os.stat(path).st_mode):
+            return
+        with open(path, "rb") as fh:
+            head = fh.read(4)
+    except OSError:
+        return  # found when read, as a read_error reject
+    if formats.sniff(head) != "parquet" and not (input_format == "parquet" and formats.sniff(head) is None):
+        return
+    try:
+        problem = formats.parquet_problem(path, text_field, html_field)
+    except formats.MissingDependency as exc:
+        raise InputFileError(path, str(exc)) from None
+    if problem:
+        raise InputFileError(path, problem)
+
+
+def input_files(inputs: Sequence[str]) -> list[str]:
+    """The files :func:`iter_inputs` reads for ``inputs``, in its order (folders expanded;
+    ``"-"`` left out)."""
+    files: list[str] = []
+    for path in inputs:
+        if path == "-":
+            continue
+        if os.path.isdir(path):
+            files.extend(full for _, full in _folder_files(path, []))
+        else:
+            files.append(path)
+    return files
+
+
+def check_outputs(paths: Sequence[str | None], folders: Sequence[str | None] = ()) -> None:
+    """Fail fast on outputs that cannot be written, before any work is done.
+
+    A typo in ``--stats /no/such/dir/s.json`` found after an hour of cleaning loses the hour (and
+    the run's counts); found now it costs nothing.
+
+    Args:
+        paths: Output files (``None`` and ``"-"`` are skipped): their folder must exist and be
+            writable, and the path must not be a folder.
+        folders: Output folders (``--output-dir``): created later if missing, so the nearest
+            existing ancestor must be a writable folder.
+
+    Raises:
+        OutputFileError: Naming the first output that cannot be written, and why.
+    """
+    for path in paths:
+        if path is None or path == "-":
+            continue
+        if os.path.isdir(path):
+            raise OutputFileError(path, "is a folder, expected a file name")
+        parent = os.path.dirname(os.path.abspath(path))
+        if not os.path.isdir(parent):
+            raise OutputFileError(path, f"folder {parent} does not exist")
+        if not os.access(parent, os.W_OK | os.X_OK):
+            raise OutputFileError(path, f"folder {parent} is not writable")
+    for folder in folders:
+        if folder is None:
+            continue
+        if os.path.exists(folder) and not os.path.isdir(folder):
+            raise OutputFileError(folder, "exists and is not a folder")
+        probe = os.path.abspath(folder)
+        while not os.path.exists(probe):
+            probe = os.path.dirname(probe)
+        if not os.path.isdir(probe) or not os.access(probe, os.W_OK | os.X_OK):
+            raise OutputFileError(folder, f"cannot create or write in it ({probe} is not a writable folder)")
+
+
+class InputProgress:
+    """How far reading has got through the inputs, in bytes (for a progress bar).
+
+    Give one to :func:`iter_inputs`; :meth:`position` is then the number of bytes of the input
+    files consumed so far (compressed bytes for ``.gz``) and :attr:`total` their size, or None
+    when an input's size is unknown (standard input, a pipe).
+    """
+
+    def __init__(self, inputs: Sequence[str]) -> None:
+        self.total: int | None = 0
+        for path in inputs:
+            size = _input_size(path)
+            self.total = None if size is None or self.total is None else self.total + size
+        self.done = 0
+        self._current: IO[bytes] | None = None
+
+    def position(self) -> int:
+        """Bytes consumed so far (the file being read counts up to its read position)."""
+        pos = 0
+        if self._current is not None:
+            with contextlib.suppress(OSError, ValueError):
+                pos = self._current.tell()
+        return self.done + pos
+
+    def _start(self, raw: IO[bytes]) -> None:
+        self._current = raw
+
+    def _finish(self, raw: IO[bytes]) -> None:
+        with contextlib.suppress(OSError, ValueError):
+            self.done += os.fstat(raw.fileno()).st_size
+        self._current = None
+
+
+def _input_size(path: str) -> int | None:
+    if path == "-":
+        return None
+    try:
+        if os.path.isdir(path):
+            total = 0
+            for dirpath, _, names in os.walk(path):
+                total += sum(os.path.getsize(os.path.join(dirpath, n)) for n in names if _kind(n) is not None)
+            return total
+        st = os.stat(path)
+    except OSError:
+        return None
+    return st.st_size if stat.S_ISREG(st.st_mode) else None
 
 
 # --------------------------------------------------------------------------------------------
@@ -206,6 +348,8 @@ class _Options:
     html_field: str
     invalid_utf8: Literal["replace", "reject"]
     max_record_bytes: int | None
+    progress: InputProgress | None = None
+    input_format: str = "auto"
 
 
 def iter_inputs(
@@ -217,18 +361,31 @@ def iter_inputs(
     invalid_utf8: str = "replace",
     max_record_bytes: int | None = None,
     stdin: BinaryIO | None = None,
+    progress: InputProgress | None = None,
+    input_format: str = "auto",
 ) -> Iterator[Record | Reject]:
     """Yield one :class:`Record` or :class:`Reject` per input record, in input order.
 
-    Inputs are processed in the order given. Kinds, by (case-insensitive) suffix:
+    Inputs are processed in the order given. What a file holds is told by its first bytes:
+    gzip and zstd are decompressed (whatever the name: a ``.jsonl`` that is really gzip is read
+    right), a Parquet file is read row group by row group (each row a record, the text in the
+    ``text_field`` column, every other column passed through in :attr:`Document.meta`);
+    otherwise, by (case-insensitive) name:
 
-    * ``.jsonl`` / ``.ndjson`` (optionally ``.gz``): one JSON object per line;
-    * ``.txt`` (optionally ``.gz``): the whole file is one document whose id is the file name;
-    * a folder: every file of the kinds above inside it, recursively, in sorted path order
-      (other files are skipped with a debug log, so a stray README does not become rejects);
-    * ``"-"``: standard input, read as JSON lines, in binary so bad bytes are seen;
-    * any other explicitly named file: read as JSON lines (gzip if it ends in ``.gz``), so
-      ``<(zcat x.gz)`` and oddly named dumps work.
+    * ``.txt`` (optionally ``.gz``/``.zst``): the whole file is one document whose id is the file
+      name;
+    * anything else: one JSON object per line (``.jsonl``, ``.ndjson``, oddly named dumps,
+      ``<(zcat x.gz)``);
+    * a folder: every ``.jsonl``/``.ndjson``/``.txt`` (optionally ``.gz``/``.zst``) and
+      ``.parquet`` file inside it, recursively, in sorted path order (other files are skipped
+      with a debug log, so a stray README does not become rejects); the id of a ``.txt`` file
+      found there is its path relative to the folder given, with ``/`` separators
+      (``a/index.txt``, ``b/index.txt``: bare names would collide);
+    * ``"-"``: standard input, told by its first bytes the same way, in binary so bad bytes are
+      seen (Parquet is copied to a temporary file first: its footer is at the end).
+
+    ``input_format`` forces the format of every input (``jsonl``, ``txt``: one document,
+    ``parquet``); compression is still told by content.
 
     Every physical line counts for line numbers, blank lines are skipped and are not records,
     and every non-blank line yields exactly one Record or Reject. Files are read as bytes and
@@ -246,21 +403,29 @@ def iter_inputs(
         max_record_bytes: If set, a line (or ``.txt`` file) longer than this is rejected as
             ``record_too_large`` without being parsed or fully held in memory.
         stdin: Stream used for ``"-"`` (default ``sys.stdin.buffer``).
+        progress: Updated as files are read (see :class:`InputProgress`).
+        input_format: ``"auto"`` (default), ``"jsonl"``, ``"txt"`` or ``"parquet"``.
 
     Raises:
-        ConfigError: If ``invalid_utf8`` or ``max_record_bytes`` is invalid (checked before
-            anything is read).
+        ConfigError: If ``invalid_utf8``, ``max_record_bytes`` or ``input_format`` is invalid
+            (checked before anything is read).
     """
     if invalid_utf8 not in ("replace", "reject"):
         raise ConfigError(f"invalid_utf8 must be 'replace' or 'reject', not {invalid_utf8!r}")
     if max_record_bytes is not None and max_record_bytes <= 0:
         raise ConfigError(f"max_record_bytes must be a positive integer or None, not {max_record_bytes!r}")
+    if input_format not in formats.INPUT_FORMATS:
+        raise ConfigError(
+            f"input_format must be one of {', '.join(formats.INPUT_FORMATS)}, not {input_format!r}"
+        )
     opts = _Options(
         id_field=id_field,
         text_field=text_field,
         html_field=html_field,
         invalid_utf8=cast(Literal["replace", "reject"], invalid_utf8),
         max_record_bytes=max_record_bytes,
+        progress=progress,
+        input_format=input_format,
     )
     return _iter_inputs(list(inputs), opts, stdin)
 
@@ -268,61 +433,216 @@ def iter_inputs(
 def _iter_inputs(inputs: list[str], opts: _Options, stdin: BinaryIO | None) -> Iterator[Record | Reject]:
     for path in inputs:
         if path == "-":
-            stream: _LineSource = stdin if stdin is not None else sys.stdin.buffer
-            yield from _iter_jsonl_stream(stream, _STDIN, opts, is_gzip=False)
+            stream: Any = stdin if stdin is not None else sys.stdin.buffer
+            if not hasattr(stream, "peek"):
+                stream = _Peekable(stream)
+            yield from _iter_stream(stream, _STDIN, opts, None, None)
         elif os.path.isdir(path):
             yield from _iter_folder(path, opts)
         else:
             yield from _iter_file(path, opts)
 
 
-def _kind(path: str) -> Literal["jsonl", "txt"] | None:
+class _Peekable:
+    """A binary stream without ``peek`` (a test's BytesIO, a socket file) with one, reading
+    through the stream's own ``readline`` so its behaviour stays what it was."""
+
+    def __init__(self, f: Any) -> None:
+        self._f = f
+        self._head = b""
+
+    def peek(self, size: int = 1, /) -> bytes:
+        if len(self._head) < size:
+            self._head += self._f.read(size - len(self._head))
+        return self._head
+
+    def seekable(self) -> bool:
+        return False
+
+    def read(self, size: int | None = -1, /) -> bytes:
+        head, self._head = self._head, b""
+        if size is None or size < 0:
+            return head + bytes(self._f.read())
+        if len(head) >= size:
+            self._head = head[size:]
+            return head[:size]
+        return head + bytes(self._f.read(size - len(head)))
+
+    def readline(self, size: int = -1, /) -> bytes:
+        head, self._head = self._head, b""
+        cut = head.find(b"\n") + 1
+        if 0 <= size <= len(head) and (not cut or cut > size):
+            cut = size
+        if cut:
+            self._head = head[cut:]
+            return head[:cut]
+        return head + bytes(self._f.readline(size - len(head) if size >= 0 else -1))
+
+
+def _kind(path: str) -> Literal["jsonl", "txt", "parquet"] | None:
     low = path.lower()
     if low.endswith(_TXT_SUFFIXES):
         return "txt"
     if low.endswith(_JSONL_SUFFIXES):
         return "jsonl"
+    if low.endswith(_PARQUET_SUFFIXES):
+        return "parquet"
     return None
 
 
-def _iter_folder(folder: str, opts: _Options) -> Iterator[Record | Reject]:
-    """Walk ``folder`` recursively; sorted order makes runs reproducible across filesystems."""
-    walk_errors: list[OSError] = []
+def _folder_files(folder: str, walk_errors: list[OSError]) -> list[tuple[tuple[str, ...], str]]:
+    """The files of the kinds read inside ``folder``, recursively, sorted by their path parts."""
     found: list[tuple[tuple[str, ...], str]] = []
     for dirpath, dirnames, filenames in os.walk(folder, onerror=walk_errors.append):
         dirnames.sort()
         for name in filenames:
             full = os.path.join(dirpath, name)
             if _kind(full) is None:
-                logger.debug("skipping %s: not a .jsonl/.ndjson/.txt file (optionally .gz)", full)
+                logger.debug(
+                    "skipping %s: not a .jsonl/.ndjson/.txt (optionally .gz/.zst) or .parquet file", full
+                )
                 continue
             rel = os.path.relpath(full, folder)
             found.append((tuple(rel.split(os.sep)), full))
+    return sorted(found)
+
+
+def _iter_folder(folder: str, opts: _Options) -> Iterator[Record | Reject]:
+    """Walk ``folder`` recursively; sorted order makes runs reproducible across filesystems."""
+    walk_errors: list[OSError] = []
+    found = _folder_files(folder, walk_errors)
     for exc in walk_errors:
         where = exc.filename if isinstance(exc.filename, str) else folder
         yield Reject(where, 0, f"read_error: cannot list folder: {exc.strerror or exc}", "")
-    for _, full in sorted(found):
-        yield from _iter_file(full, opts)
+    for parts, full in found:
+        yield from _iter_file(full, opts, name="/".join(parts))
 
 
-def _iter_file(path: str, opts: _Options) -> Iterator[Record | Reject]:
-    is_gzip = path.lower().endswith(".gz")
+def _iter_file(path: str, opts: _Options, name: str | None = None) -> Iterator[Record | Reject]:
+    """Read one file; ``name`` (the path relative to a folder given) names its documents, else the
+    file name does."""
     try:
-        f: IO[bytes] = cast(IO[bytes], gzip.open(path, "rb")) if is_gzip else open(path, "rb")  # noqa: SIM115
+        raw = open(path, "rb")  # noqa: SIM115
     except OSError as exc:
         yield Reject(path, 0, f"read_error: {exc.strerror or exc}", "")
         return
-    with f:
-        if _kind(path) == "txt":
-            yield _read_txt(f, path, opts, is_gzip)
+    if opts.progress is not None:
+        opts.progress._start(raw)
+    with raw:
+        yield from _iter_stream(raw, path, opts, _kind(path), name)
+        if opts.progress is not None:
+            opts.progress._finish(raw)
+
+
+def _iter_stream(
+    raw: Any, source: str, opts: _Options, kind: str | None, name: str | None
+) -> Iterator[Record | Reject]:
+    """Read one input, told by its first bytes (see :func:`iter_inputs`)."""
+    try:
+        head = raw.peek(4)[:4]
+    except _READ_ERRORS as exc:
+        yield Reject(source, 0, _stream_error(exc, None), "")
+        return
+    container = formats.sniff(head)
+    fmt = opts.input_format if opts.input_format != "auto" else kind
+    if container == "parquet" or fmt == "parquet":
+        if container in ("gzip", "zstd"):
+            yield Reject(
+                source,
+                0,
+                f"read_error: {container}-compressed Parquet is not read; Parquet compresses its own pages",
+                "",
+            )
+            return
+        yield from _iter_parquet(raw, source, opts, name)
+        return
+    compression = container if container in ("gzip", "zstd") else None
+    f: IO[bytes] = raw
+    if compression == "gzip":
+        f = cast(IO[bytes], gzip.GzipFile(fileobj=raw, mode="rb"))
+    elif compression == "zstd":
+        f = io.BufferedReader(formats.ZstdReader(raw))
+    with contextlib.ExitStack() as stack:
+        if f is not raw:
+            stack.callback(f.close)
+        if fmt == "txt":
+            doc_id = name or (STDIN_TXT_ID if source == _STDIN else os.path.basename(source))
+            yield _read_txt(f, source, opts, compression, doc_id)
         else:
-            yield from _iter_jsonl_stream(f, path, opts, is_gzip=is_gzip)
+            yield from _iter_jsonl_stream(f, source, opts, compression=compression, name=name)
 
 
-def _stream_error(exc: BaseException, is_gzip: bool) -> str:
+def _iter_parquet(raw: Any, source: str, opts: _Options, name: str | None) -> Iterator[Record | Reject]:
+    """Rows of a Parquet file as records; ``line`` is the 1-based row number."""
+    try:
+        seekable = raw.seekable()
+    except (OSError, ValueError):
+        seekable = False
+    f: IO[bytes] = raw
+    try:
+        if not seekable:
+            f = formats.spool(raw)
+        rows = formats.iter_parquet_rows(f)
+        row = 0
+        while True:
+            try:
+                obj = next(rows, None)
+            except formats.MissingDependency as exc:
+                yield Reject(source, 0, f"read_error: {exc}", "")
+                return
+            except Exception as exc:  # a damaged page or footer (pyarrow raises ArrowException/OSError)
+                where = f"after row {row}" if row else "no row read"
+                logger.debug("%s: stopped reading Parquet at row %d: %s", source, row + 1, exc)
+                yield Reject(source, row + 1 if row else 0, f"corrupt_parquet: {where}: {exc}", "")
+                return
+            if obj is None:
+                return
+            row += 1
+            yield _parquet_record(obj, source, row, opts, name)
+    finally:
+        if f is not raw:
+            f.close()
+
+
+def _parquet_record(
+    obj: dict[str, Any], source: str, row: int, opts: _Options, name: str | None
+) -> Record | Reject:
+    # A null cell is how Parquet says "absent": fall back to the HTML column as for a JSON record
+    # without the text field.
+    for field in (opts.text_field, opts.html_field):
+        value = obj.get(field)
+        if isinstance(value, (bytes, bytearray)):
+            text, warnings, detail = _decode(bytes(value), opts.invalid_utf8)
+            if text is None:
+                return Reject(source, row, f"invalid_utf8: {detail} in column {field!r}", _raw_row(obj))
+            obj[field] = text
+            if warnings:
+                obj.setdefault("\0warnings", warnings)
+    warnings = tuple(obj.pop("\0warnings", ()))
+    if obj.get(opts.text_field) is None:
+        obj.pop(opts.text_field, None)
+        if obj.get(opts.html_field) is None:
+            obj.pop(opts.html_field, None)
+    return _record_from_object(
+        obj, source, row, opts, name, escapes=True, warnings=warnings, raw=lambda: _raw_row(obj)
+    )
+
+
+def _raw_row(obj: dict[str, Any]) -> str:
+    try:
+        return _raw_text(
+            json.dumps(obj, ensure_ascii=False, default=formats.json_default).encode("utf-8", "replace")
+        )
+    except (TypeError, ValueError):
+        return _raw_text(repr(obj).encode("utf-8", "replace"))
+
+
+def _stream_error(exc: BaseException, compression: str | None) -> str:
     """The reject reason for an exception raised while reading a stream."""
-    if is_gzip and isinstance(exc, (EOFError, zlib.error, gzip.BadGzipFile)):
+    if compression == "gzip" and isinstance(exc, (EOFError, zlib.error, gzip.BadGzipFile)):
         return f"truncated_gzip: {exc}"
+    if compression == "zstd" and isinstance(exc, EOFError):
+        return f"truncated_zstd: {exc}"
     if isinstance(exc, OSError):
         return f"read_error: {exc.strerror or exc}"
     return f"read_error: {type(exc).__name__}: {exc}"
@@ -331,13 +651,16 @@ def _stream_error(exc: BaseException, is_gzip: bool) -> str:
 _READ_ERRORS = (OSError, EOFError, zlib.error)
 
 
-def _read_txt(f: IO[bytes], path: str, opts: _Options, is_gzip: bool) -> Record | Reject:
-    """A ``.txt`` file is one document; its id is its file name (what a person would call it)."""
+def _read_txt(
+    f: IO[bytes], path: str, opts: _Options, compression: str | None, doc_id: str
+) -> Record | Reject:
+    """A ``.txt`` file is one document; its id is its file name (what a person would call it), or
+    its path relative to the folder given."""
     limit = opts.max_record_bytes
     try:
         data = f.read() if limit is None else f.read(limit + 1)
     except _READ_ERRORS as exc:
-        return Reject(path, 0, _stream_error(exc, is_gzip), "")
+        return Reject(path, 0, _stream_error(exc, compression), "")
     if data.startswith(_BOM):
         data = data[len(_BOM) :]
     if limit is not None and len(data) > limit:
@@ -348,7 +671,7 @@ def _read_txt(f: IO[bytes], path: str, opts: _Options, is_gzip: bool) -> Record 
     text, more = _clean_str(text, opts.invalid_utf8)
     if text is None:
         return Reject(path, 0, "invalid_utf8: lone surrogate in text", _raw_text(data))
-    return Record(path, 0, Document(id=os.path.basename(path), text=text), _merge(warnings, more))
+    return Record(path, 0, Document(id=doc_id, text=text), _merge(warnings, more))
 
 
 class _SkipBom:
@@ -426,12 +749,12 @@ def _strip_eol(line: bytes) -> bytes:
 
 
 def _iter_jsonl_stream(
-    f: _LineSource, source: str, opts: _Options, *, is_gzip: bool
+    f: _LineSource, source: str, opts: _Options, *, compression: str | None, name: str | None = None
 ) -> Iterator[Record | Reject]:
     lineno = 0
     for content, oversize, error in _iter_raw_lines(_SkipBom(f), opts.max_record_bytes):
         if error is not None:
-            reason = _stream_error(error, is_gzip)
+            reason = _stream_error(error, compression)
             logger.debug("%s: stopped reading at line %d: %s", source, lineno + 1, reason)
             yield Reject(source, lineno + 1, reason, "")
             return
@@ -446,7 +769,7 @@ def _iter_jsonl_stream(
             continue
         if not content.strip(_JSON_WS):
             continue
-        yield _parse_line(content, source, lineno, opts)
+        yield _parse_line(content, source, lineno, opts, name)
 
 
 def _decode(data: bytes, policy: str) -> tuple[str | None, tuple[str, ...], str]:
@@ -484,6 +807,14 @@ def _clean_str(value: str, policy: str, escapes: bool = True) -> tuple[str | Non
         value = _LONE_SURROGATE.sub("\ufffd", value)
         warnings += ("lone_surrogates_replaced",)
     return value, warnings
+
+
+def repair_surrogates(value: str) -> tuple[str, bool]:
+    """``value`` with every lone surrogate replaced by U+FFFD (one character for one, so offsets
+    hold), and whether anything was replaced. Lone surrogates cannot be encoded as UTF-8."""
+    if value.isascii() or not _has_surrogate(value):
+        return value, False
+    return _LONE_SURROGATE.sub("\ufffd", value), True
 
 
 def _has_surrogate(value: str) -> bool:
@@ -525,7 +856,9 @@ def _json_type(value: Any) -> str:
     return "object"
 
 
-def _parse_line(content: bytes, source: str, lineno: int, opts: _Options) -> Record | Reject:
+def _parse_line(
+    content: bytes, source: str, lineno: int, opts: _Options, name: str | None = None
+) -> Record | Reject:
     """Turn one non-blank JSON line into a Record or a Reject (never raises)."""
 
     def reject(reason: str) -> Reject:
@@ -545,6 +878,35 @@ def _parse_line(content: bytes, source: str, lineno: int, opts: _Options) -> Rec
         return reject(f"malformed_json: {exc}")
     if not isinstance(obj, dict):
         return reject(f"not_an_object: got a JSON {_json_type(obj)}")
+    return _record_from_object(
+        obj,
+        source,
+        lineno,
+        opts,
+        name,
+        escapes=b"\\u" in content,
+        warnings=warnings,
+        raw=lambda: _raw_text(content),
+    )
+
+
+def _record_from_object(
+    obj: dict[str, Any],
+    source: str,
+    lineno: int,
+    opts: _Options,
+    name: str | None,
+    *,
+    escapes: bool,
+    warnings: tuple[str, ...],
+    raw: Callable[[], str],
+) -> Record | Reject:
+    """A record (a JSON object, a Parquet row) as a Record, or a Reject saying why not.
+    ``escapes`` says strings may hold lone surrogates; ``raw`` gives :attr:`Reject.raw`."""
+
+    def reject(reason: str) -> Reject:
+        logger.debug("%s:%d rejected: %s", source, lineno, reason)
+        return Reject(source, lineno, reason, raw())
 
     # Text: prefer text_field, fall back to html_field.
     if opts.text_field in obj:
@@ -555,7 +917,6 @@ def _parse_line(content: bytes, source: str, lineno: int, opts: _Options) -> Rec
         return reject(f"missing_text_field: no {opts.text_field!r} or {opts.html_field!r} field")
     if not isinstance(value, str):
         return reject(f"text_not_a_string: field {field!r} is a JSON {_json_type(value)}")
-    escapes = b"\\u" in content
     cleaned, more = _clean_str(value, opts.invalid_utf8, escapes)
     if cleaned is None:
         return reject(f"invalid_utf8: lone surrogate escape in field {field!r}")
@@ -569,7 +930,7 @@ def _parse_line(content: bytes, source: str, lineno: int, opts: _Options) -> Rec
     # Id: verbatim string or integer; missing/null/empty falls back to a position-based id.
     raw_id = obj.get(opts.id_field)
     if raw_id is None or raw_id == "":
-        doc_id = f"{os.path.basename(source)}:{lineno}"
+        doc_id = f"{name or os.path.basename(source)}:{lineno}"
     elif isinstance(raw_id, str):
         doc_id = raw_id
     elif isinstance(raw_id, int) and not isinstance(raw_id, bool):
@@ -624,8 +985,8 @@ class AtomicWriter:
     filesystem); a clean exit flushes, fsyncs and renames it over the final name, so readers and
     re-runs never see a half-written file, and a crash, an exception or a SIGKILL leaves any
     previous file under the final name untouched. A ``.gz`` suffix writes gzip (with a fixed
-    mtime, so identical content gives identical bytes). ``"-"`` writes to standard output and
-    does nothing special.
+    mtime, so identical content gives identical bytes), ``.zst`` zstd (``compression`` overrides
+    the name). ``"-"`` writes to standard output and does nothing special.
 
     Usable as a context manager, or call :meth:`commit` / :meth:`abort` yourself.
 
@@ -634,6 +995,7 @@ class AtomicWriter:
         mode: ``"w"`` (text) or ``"wb"`` (bytes).
         encoding: Text encoding (text mode only).
         errors: Text encoding error handler (text mode only).
+        compression: ``"auto"`` (by the suffix), ``"gzip"``, ``"zstd"`` or None (none).
 
     Attributes:
         path: The final path.
@@ -642,16 +1004,27 @@ class AtomicWriter:
     """
 
     def __init__(
-        self, path: str, mode: str = "w", encoding: str = "utf-8", *, errors: str = "strict"
+        self,
+        path: str,
+        mode: str = "w",
+        encoding: str = "utf-8",
+        *,
+        errors: str = "strict",
+        compression: str | None = "auto",
     ) -> None:
         if mode not in ("w", "wt", "wb"):
             raise ValueError(f"AtomicWriter mode must be 'w' or 'wb', not {mode!r} (appending is not atomic)")
+        if compression == "auto":
+            low = path.lower()
+            compression = "gzip" if low.endswith(".gz") else "zstd" if low.endswith(".zst") else None
+        if compression not in (None, "gzip", "zstd"):
+            raise ValueError(f"compression must be 'auto', 'gzip', 'zstd' or None, not {compression!r}")
         self.path = path
         self.binary = mode == "wb"
         self.tmp_path: str | None = None
         self._done = False
         self._raw: io.BufferedWriter | None = None
-        self._gzip: gzip.GzipFile | None = None
+        self._gzip: IO[bytes] | None = None
         self.file: IO[Any]
         if path == "-":
             self.file = sys.stdout.buffer if self.binary else sys.stdout
@@ -659,19 +1032,31 @@ class AtomicWriter:
 
         folder = os.path.dirname(os.path.abspath(path))
         name = os.path.basename(path)
-        # Keep the temp name under the 255-byte limit even for long final names.
-        tmp_name = f".{_truncate_utf8(name, 180)}.tmp-{os.getpid()}-{secrets.token_hex(4)}"
-        self.tmp_path = os.path.join(folder, tmp_name)
-        flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
-        fd = os.open(self.tmp_path, flags, 0o666)  # 0o666 & umask, like a plain open()
+        if is_stream_path(path):
+            # A device or a pipe (/dev/null, /dev/stdout, a FIFO) cannot be replaced atomically,
+            # and a rename over it would replace the device itself (as root, /dev/null): write
+            # to it as it is, like standard output.
+            fd = os.open(path, os.O_WRONLY)
+        else:
+            # Keep the temp name under the 255-byte limit even for long final names.
+            tmp_name = f".{_truncate_utf8(name, 180)}.tmp-{os.getpid()}-{secrets.token_hex(4)}"
+            self.tmp_path = os.path.join(folder, tmp_name)
+            flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
+            fd = os.open(self.tmp_path, flags, 0o666)  # 0o666 & umask, like a plain open()
         try:
-            with contextlib.suppress(OSError):
-                os.chmod(self.tmp_path, os.stat(path).st_mode & 0o7777)  # keep an existing file's mode
+            if self.tmp_path is not None:
+                with contextlib.suppress(OSError):
+                    os.chmod(self.tmp_path, os.stat(path).st_mode & 0o7777)  # keep an existing file's mode
             self._raw = open(fd, "wb")  # noqa: SIM115
             target: IO[bytes] = self._raw
-            if path.lower().endswith(".gz"):
-                self._gzip = gzip.GzipFile(filename=name, mode="wb", fileobj=self._raw, mtime=0)
-                target = cast(IO[bytes], self._gzip)
+            if compression == "gzip":
+                self._gzip = cast(
+                    IO[bytes], gzip.GzipFile(filename=name, mode="wb", fileobj=self._raw, mtime=0)
+                )
+                target = self._gzip
+            elif compression == "zstd":
+                self._gzip = formats.zstd_writer(self._raw)
+                target = self._gzip
             if self.binary:
                 self.file = target
             else:
@@ -693,7 +1078,7 @@ class AtomicWriter:
         if self._done:
             return
         self._done = True
-        if self.tmp_path is None:
+        if self._raw is None:  # standard output
             self.file.flush()
             return
         try:
@@ -701,9 +1086,11 @@ class AtomicWriter:
                 self.file.flush()
                 self.file.detach()
             if self._gzip is not None:
-                self._gzip.close()  # writes the trailer; does not close the underlying file
-            assert self._raw is not None
+                self._gzip.close()  # writes the trailer/ends the frame; the file underneath stays open
             self._raw.flush()
+            if self.tmp_path is None:  # a device or a pipe
+                self._raw.close()
+                return
             os.fsync(self._raw.fileno())
             self._raw.close()
             os.replace(self.tmp_path, self.path)
@@ -718,7 +1105,7 @@ class AtomicWriter:
         if self._done:
             return
         self._done = True
-        if self.tmp_path is None:
+        if self._raw is None:
             with contextlib.suppress(Exception):
                 self.file.flush()
             return
@@ -749,6 +1136,16 @@ class AtomicWriter:
             self.commit()
         else:
             self.abort()
+
+
+def is_stream_path(path: str) -> bool:
+    """``path`` exists and is not a regular file or a folder: a device or a pipe (``/dev/null``,
+    ``/dev/stdout``, a FIFO), written to as it is rather than replaced."""
+    try:
+        mode = os.stat(path).st_mode
+    except OSError:
+        return False
+    return not stat.S_ISREG(mode) and not stat.S_ISDIR(mode)
 
 
 _TMP_RE = re.compile(r"^\.(?P<name>.+)\.tmp-(?P<pid>\d+)-[0-9a-f]{8}$", re.DOTALL)

@@ -39,6 +39,7 @@ class Document:
     meta: Mapping[str, Any] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
+        _check_document_fields(self)
         if self.text is None and self.html is None:
             raise ValueError(f"Document {self.id!r} has neither text nor html; give one of them.")
 
@@ -64,11 +65,16 @@ class Decision:
     Attributes:
         kept: False if the block is removed from the clean text.
         reason: Stable snake_case name, ``<stage>.<kind>`` (``boilerplate.caption``,
-            ``duplicate.within``, ``duplicate.corpus``, ``offtopic.teaser``...), or ``kept``.
-        stage: Name of the stage that decided.
+            ``duplicate.within``, ``duplicate.corpus``, ``offtopic.teaser``...), or ``kept``; the
+            closed set is :data:`dedupe.reasons.REASONS`.
+        stage: Name of the stage that decided (empty for a kept block).
         evidence: JSON-serialisable facts behind the decision: the block it duplicates
             (``duplicate_of`` as ``[doc_id, block_index]``), ``similarity``, ``score`` and
-            ``threshold``, the ``rule`` that matched, and so on.
+            ``threshold``, the ``rule`` that matched, the context-sensitive pass that removed it
+            (``removed_by``), and so on. A block that a context-sensitive pass kept against its
+            context-free verdict is kept with ``cf_reason`` and ``cf_rule`` (the verdict) and
+            ``kept_by`` (the pass); if a later pass removes it after all, its removal carries the
+            same three keys. Any other kept block is :data:`KEPT` (no evidence).
     """
 
     kept: bool
@@ -109,7 +115,8 @@ class CleanResult:
 
     @property
     def removed(self) -> list[dict[str, Any]]:
-        """Every removed span: ``start``/``end`` offsets into :attr:`source`, reason, evidence."""
+        """Every removed span: ``start``/``end`` offsets into :attr:`source`, reason, evidence, and
+        the removed ``text`` (``source[start:end]``; the key is reserved, never evidence)."""
         out = []
         for b, d in zip(self.blocks, self.decisions):
             if not d.kept:
@@ -121,16 +128,33 @@ class CleanResult:
                         "reason": d.reason,
                         "stage": d.stage,
                         **dict(d.evidence),
+                        # The removed text itself, so an output record alone can be explained and
+                        # rendered (``dedupe explain``, ``dedupe report``); ``source[start:end]``.
+                        "text": b.text,
                     }
                 )
         return out
 
+    @property
+    def overridden(self) -> list[dict[str, Any]]:
+        """Every block kept against its context-free verdict: offsets, ``kept_by``, ``cf_reason``
+        and ``cf_rule``."""
+        return [
+            {"start": b.start, "end": b.end, "block": b.index, **dict(d.evidence)}
+            for b, d in zip(self.blocks, self.decisions)
+            if d.kept and d.evidence
+        ]
+
     def explain(self) -> str:
-        """A human-readable account: one line per block, kept or removed and why."""
+        """A human-readable account: one line per block, kept or removed and why (a block kept
+        against its context-free verdict shows the verdict and the pass that kept it)."""
         lines = [f"# {self.id}: {len(self.kept_blocks)} of {len(self.blocks)} blocks kept"]
         for b, d in zip(self.blocks, self.decisions):
             preview = b.text if len(b.text) <= 70 else b.text[:67] + "..."
-            if d.kept:
+            if d.kept and d.evidence:  # kept by a context-sensitive pass against its verdict
+                ev = ", ".join(f"{k}={_fmt(v)}" for k, v in d.evidence.items())
+                lines.append(f"  keep  [{b.index:>3}] ({ev}) :: {preview}")
+            elif d.kept:
                 lines.append(f"  keep  [{b.index:>3}] {preview}")
             else:
                 ev = ", ".join(f"{k}={_fmt(v)}" for k, v in d.evidence.items())
@@ -138,7 +162,9 @@ class CleanResult:
         return "\n".join(lines)
 
     def to_record(self) -> dict[str, Any]:
-        """The JSON-lines output record: ``{"id", "text", "removed": [...]}``."""
+        """The JSON-lines output record: ``{"id", "text", "removed": [...]}``. (Blocks kept against
+        their context-free verdict, :attr:`overridden`, are not in it: a new top-level key could
+        collide with a field the input record carries through.)"""
         return {"id": self.id, "text": self.text, "removed": self.removed}
 
 
@@ -148,3 +174,16 @@ def _fmt(v: Any) -> str:
     if isinstance(v, (list, tuple, dict)):
         return json.dumps(v, ensure_ascii=False)
     return str(v)
+
+
+def _check_document_fields(doc: Document) -> None:
+    """Refuse wrong types at construction, with the fix, rather than deep inside a stage."""
+    if not isinstance(doc.id, str):
+        raise TypeError(
+            f"Document id must be a str, got {type(doc.id).__name__} {doc.id!r}; pass id=str(...)."
+        )
+    for name in ("text", "html"):
+        value = getattr(doc, name)
+        if value is not None and not isinstance(value, str):
+            hint = "; decode bytes first" if isinstance(value, (bytes, bytearray)) else ""
+            raise TypeError(f"Document {name} must be a str or None, got {type(value).__name__}{hint}.")

@@ -1,11 +1,11 @@
 """Exact verification of candidate copies: how much of a text occurs in a source, and where.
 
 Both duplicate stages find candidates with MinHash + LSH and then verify each one exactly, here.
-The unit of comparison is the *word bigram* of script-aware units (:func:`units`: the words of
-:func:`dedupe.text.words`, except that a run of a script written without spaces, Chinese, Japanese,
-Thai..., is split into its characters, so a Japanese sentence has one unit per character, not one
-for the whole sentence). :func:`overlap` compares the bigrams of a query, in order, with the set of a
-source's bigrams and reports
+The unit of comparison is the *word bigram* of script-aware units (:func:`dedupe.shapes.units`: the
+words of :func:`dedupe.text.words`, except that a run of a script written without spaces, Chinese,
+Japanese, Thai..., is split into its characters, so a Japanese sentence has one unit per character,
+not one for the whole sentence). :func:`overlap` compares the bigrams of a query, in order, with the
+set of a source's bigrams and reports
 
 * ``containment``: the share of the query's bigrams found in the source;
 * ``gaps``: the number of runs of consecutive bigrams *not* found. An edited copy has one gap per
@@ -34,109 +34,28 @@ from typing import Any, Final
 
 import numpy as np
 import numpy.typing as npt
-import regex
 
 from .minhash import Signer
-from .text import CACHE_SIZE, normalize, words
+from .shapes import spaced, units
+from .text import CACHE_SIZE, normalize
 
 __all__ = [
     "PAYLOAD_BIGRAMS",
     "Overlap",
     "bigram_hashes",
-    "count_words",
-    "is_sentence_end",
     "overlap",
     "pack_bigrams",
-    "sentences",
-    "spaced",
     "unit_key",
-    "units",
     "unpack_bigrams",
 ]
-
-# ---------------------------------------------------------------------------------------------
-# Script-aware shapes. To move into dedupe.shapes (issue 15 makes that module; these are the parts
-# the duplicate stages need, right for scripts written without spaces).
-# ---------------------------------------------------------------------------------------------
-
-#: Scripts written without spaces between words: a character is the unit of comparison there.
-#: (Korean is written with spaces; its words are words.)
-_UNSPACED: Final = r"\p{Han}\p{Hiragana}\p{Katakana}\p{Thai}\p{Lao}\p{Khmer}\p{Myanmar}\p{Tibetan}"
-_UNSPACED_CHAR = regex.compile(f"[{_UNSPACED}]")
-#: Sentence-final punctuation in the scripts we meet: Latin, CJK full-width forms, Arabic, Devanagari
-#: (danda), Myanmar, Ethiopic, Armenian; then closing quotes and brackets.
-_SENTENCE_END = regex.compile(r"[.!?…。！？｡؟۔।॥။።։][\"'”’»)\]」』）】〕\p{Pf}\p{Pe}]*$")
-#: Where a sentence ends inside a paragraph: after sentence-final punctuation and closing quotes,
-#: before whitespace and an upper-case letter, a letter of a caseless script, a digit or an opening
-#: quote (as :func:`dedupe.text.sentences`), or straight after a full stop of a script without spaces.
-_SENTENCE_SPLIT = regex.compile(
-    r"(?<=[.!?…؟۔।॥][\"'”’»)\]]*)\s+(?=[\"'“‘«(\[]?[\p{Lu}\p{Lo}\p{N}])|(?<=[。！？｡][」』”’）)]*)\s*(?=\S)"
-)
-
-
-def is_sentence_end(text: str) -> bool:
-    """Whether ``text`` ends like a sentence, in any script.
-
-    >>> is_sentence_end("It rained."), is_sentence_end("工事は来週始まる。"), is_sentence_end("Group B: results")
-    (True, True, False)
-    """
-    return bool(_SENTENCE_END.search(text.rstrip()))
-
-
-@lru_cache(maxsize=CACHE_SIZE)
-def spaced(text: str) -> str:
-    """``text`` with every character of a script written without spaces set apart by spaces, so
-    that :func:`dedupe.text.words` gives one word per character there (and the words elsewhere).
-
-    The MinHash signer is given this text: its word n-grams are then character n-grams in Chinese
-    or Japanese and word n-grams elsewhere, and the signatures stay those of datasketch for the
-    same shingles.
-    """
-    if text.isascii() or not _UNSPACED_CHAR.search(text):
-        return text
-    return _UNSPACED_CHAR.sub(lambda m: f" {m.group()} ", text)
-
-
-@lru_cache(maxsize=CACHE_SIZE)
-def _units(text: str) -> tuple[str, ...]:
-    return tuple(words(spaced(text)))
-
-
-def units(text: str) -> list[str]:
-    """Script-aware words: :func:`dedupe.text.words`, with each character of a script written
-    without spaces a unit of its own.
-
-    >>> units("Tokyo 市は発表した。")
-    ['tokyo', '市', 'は', '発', '表', 'し', 'た']
-    """
-    return list(_units(text))
-
-
-def count_words(text: str) -> int:
-    """The number of :func:`units` of ``text``: words, or characters in scripts without spaces."""
-    return len(_units(text))
 
 
 @lru_cache(maxsize=CACHE_SIZE)
 def unit_key(text: str) -> str:
     """What two blocks must share to be the same line: their units, or, for a line without any
     (``***``, an emoji), its normalised text."""
-    u = _units(text)
+    u = units(text)
     return " ".join(u) if u else "\x00" + normalize(text)
-
-
-@lru_cache(maxsize=CACHE_SIZE)
-def _sentences(text: str) -> tuple[str, ...]:
-    return tuple(s for s in (p.strip() for p in _SENTENCE_SPLIT.split(text)) if s)
-
-
-def sentences(text: str) -> list[str]:
-    """The sentences of a paragraph, in every script (see :data:`_SENTENCE_SPLIT`).
-
-    >>> sentences("He left. Then she came. 市は発表した。工事は来週始まる。")
-    ['He left.', 'Then she came.', '市は発表した。', '工事は来週始まる。']
-    """
-    return list(_sentences(text))
 
 
 # ---------------------------------------------------------------------------------------------

@@ -21,6 +21,7 @@ from typing import Any
 
 from .config import Config
 from .html import extract_text, row_link_density
+from .io import repair_surrogates
 from .model import BLOCK_SEPARATOR, KEPT, Block, CleanResult, Decision, Document
 from .segment import segment
 from .stages import Context, Stage, build_stages
@@ -113,6 +114,9 @@ class Partial:
     corpus_sigs: Prepared | None = field(default=None, compare=False, repr=False)
     #: Structural hints from the HTML for the stages, see :attr:`dedupe.stages.Context.link_density`.
     link_density: dict[int, float] = field(default_factory=dict)
+    #: Seconds spent per stage (and in ``extract``/``segment``) on this document, for ``-v``
+    #: logging; not part of the result (results never depend on the clock).
+    seconds: dict[str, float] = field(default_factory=dict, compare=False, repr=False)
 
     @property
     def live(self) -> list[Block]:
@@ -192,22 +196,35 @@ class Cleaner:
     def local(self, doc: Document) -> Partial:
         """The per-document phase: extraction, segmentation, local stages to a fixed point."""
         notes: dict[str, Any] = {"config": self._fingerprint}
+        seconds: dict[str, float] = {}
         if doc.text is not None:
-            source = doc.text
+            source = _repaired(doc.text, notes)
         else:
             assert doc.html is not None
             notes["extracted_from_html"] = True
+            t0 = time.perf_counter()
             try:
                 source = extract_text(doc.html, self.config.html)
             except Exception as e:  # trafilatura/lxml on hostile markup: the record still gets a result
                 log.warning("HTML extraction failed for %r: %s", doc.id, e)
                 source = ""
                 notes["error"] = f"html_extraction_failed: {type(e).__name__}: {e}"
+            seconds["extract"] = time.perf_counter() - t0
             self._extracted = (doc, source)
+        t0 = time.perf_counter()
         blocks = segment(source)
+        seconds["segment"] = time.perf_counter() - t0
         partial = Partial(
             doc_id=doc.id, source=source, blocks=blocks, decisions=[KEPT] * len(blocks), notes=notes
         )
+        partial.seconds = seconds
+        over = work_limit_exceeded(self.config, source, blocks)
+        if over:
+            # Deterministic, unlike the time budget: the same document is passed through on any
+            # machine, under any load.
+            log.info("document %r passed through unchanged: %s", doc.id, over)
+            notes.update(error=over, passthrough=True)
+            return partial
         if doc.text is None and doc.html is not None and self.config.html.row_link_density is not None:
             partial.link_density = row_link_density(doc.html, blocks)
         self._run(partial, self._local, None)
@@ -238,7 +255,7 @@ class Cleaner:
         """
         notes: dict[str, Any] = {"config": self._fingerprint, "error": reason, "passthrough": True}
         if doc.text is not None:
-            source = doc.text
+            source = _repaired(doc.text, notes)
         else:
             notes["extracted_from_html"] = True
             source = source or ""
@@ -291,6 +308,7 @@ class Cleaner:
             partial.notes.update(state.notes(partial.doc_id))
         decisions = partial.decisions
         text = BLOCK_SEPARATOR.join(b.text for b, d in zip(partial.blocks, decisions) if d.kept)
+        _note_empty_reason(partial, text)
         result = CleanResult(
             id=partial.doc_id,
             text=text,
@@ -324,7 +342,13 @@ class Cleaner:
             )
             for stage in stages:
                 self._budget.check(stage.name)
+                t0 = time.perf_counter()
                 stage.run(ctx)
+                p.seconds[stage.name] = p.seconds.get(stage.name, 0.0) + time.perf_counter() - t0
+            # A block a pass kept against its context-free verdict says so in its decision.
+            for k in ctx.overrides:
+                if ctx.decisions[k] is None:
+                    p.decisions[live[k].index] = ctx.final(k)
             gone = [(b, d) for b, d in zip(live, ctx.decisions) if d is not None]
             if not gone:
                 break
@@ -333,6 +357,47 @@ class Cleaner:
                 p.decisions[b.index] = _with_pass(d, p.passes)
             live = [b for b, d in zip(live, ctx.decisions) if d is None]
         return removed_any
+
+
+def _repaired(text: str, notes: dict[str, Any]) -> str:
+    """``text`` with lone surrogates replaced by U+FFFD (same length, so offsets hold), as the CLI's
+    reader does; the repair is named in ``notes["warnings"]``."""
+    fixed, changed = repair_surrogates(text)
+    if changed:
+        _warn(notes, "lone_surrogates_replaced")
+    return fixed
+
+
+def _warn(notes: dict[str, Any], warning: str) -> None:
+    warnings = notes.setdefault("warnings", [])
+    if warning not in warnings:
+        warnings.append(warning)
+
+
+def _note_empty_reason(partial: Partial, text: str) -> None:
+    """Say why a result's text is empty (when no error says it already), in ``notes["warnings"]``:
+    ``all_blocks_removed``, ``no_text_extracted`` (HTML gave no text) or ``empty_input``."""
+    if text or partial.notes.get("error"):
+        return
+    if partial.blocks:
+        _warn(partial.notes, "all_blocks_removed")
+    elif partial.notes.get("extracted_from_html"):
+        _warn(partial.notes, "no_text_extracted")
+    else:
+        _warn(partial.notes, "empty_input")
+
+
+def work_limit_exceeded(config: Config, source: str, blocks: list[Block]) -> str | None:
+    """The error for a document over :attr:`Config.max_chars` or :attr:`Config.max_blocks`, else None.
+
+    These limits bound the work on a pathological document without looking at the clock, so the
+    outcome does not depend on the machine or its load; the time budget is the last resort.
+    """
+    if config.max_chars and len(source) > config.max_chars:
+        return f"too_large: {len(source)} characters, more than max_chars={config.max_chars}"
+    if config.max_blocks and len(blocks) > config.max_blocks:
+        return f"too_large: {len(blocks)} blocks, more than max_blocks={config.max_blocks}"
+    return None
 
 
 def _with_pass(d: Decision, n: int) -> Decision:

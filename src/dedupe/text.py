@@ -12,7 +12,7 @@ from functools import lru_cache
 
 import regex
 
-__all__ = ["WORD_RE", "char_classes", "ngram_set", "ngrams", "normalize", "sentences", "words"]
+__all__ = ["WORD_RE", "char_classes", "normalize", "words"]
 
 #: A word: a run of letters, digits or marks, with inner apostrophes/hyphens kept ("don't", "e-mail").
 WORD_RE = regex.compile(r"[\p{L}\p{N}\p{M}]+(?:['’\-][\p{L}\p{N}\p{M}]+)*")
@@ -37,7 +37,7 @@ def words(text: str) -> list[str]:
     return list(_words(text))
 
 
-#: Texts whose words and sentences are remembered. Every stage and every fixed-point pass asks
+#: Texts whose words are remembered. Every stage and every fixed-point pass asks
 #: for the same blocks again; the cache is per process and bounded.
 CACHE_SIZE = 1 << 15
 
@@ -45,41 +45,6 @@ CACHE_SIZE = 1 << 15
 @lru_cache(maxsize=CACHE_SIZE)
 def _words(text: str) -> tuple[str, ...]:
     return tuple(WORD_RE.findall(normalize(text)))
-
-
-#: A sentence ends at ., ! or ? (optionally followed by closing quotes/brackets) before whitespace
-#: and an upper-case letter, a digit or an opening quote. Abbreviations ("Mr.", "U.S.") make a few
-#: extra splits, which only makes sentence-level matching slightly stricter.
-_SENT_END = regex.compile(r"(?<=[.!?…][\"'”’»)\]]*)\s+(?=[\"'“‘«(\[]?[\p{Lu}\p{N}])")
-
-
-def sentences(text: str) -> list[str]:
-    """Split a paragraph into sentences (a cheap rule, good enough to find truncated copies).
-
-    >>> sentences('He left. "Why?" she asked. It was 5 p.m. then.')
-    ['He left.', '"Why?" she asked.', 'It was 5 p.m. then.']
-    """
-    return list(_sentences(text))
-
-
-@lru_cache(maxsize=CACHE_SIZE)
-def _sentences(text: str) -> tuple[str, ...]:
-    return tuple(s for s in (p.strip() for p in _SENT_END.split(text)) if s)
-
-
-def ngrams(ws: list[str], n: int) -> list[str]:
-    """Word n-grams joined by a space; a text shorter than ``n`` words gives one gram of all of them."""
-    if not ws:
-        return []
-    if len(ws) < n:
-        return [" ".join(ws)]
-    return [" ".join(ws[i : i + n]) for i in range(len(ws) - n + 1)]
-
-
-@lru_cache(maxsize=CACHE_SIZE)
-def ngram_set(text: str, n: int) -> frozenset[str]:
-    """``frozenset(ngrams(words(text), n))``, remembered like :func:`words`."""
-    return frozenset(ngrams(list(_words(text)), n))
 
 
 #: A token as written (letters, digits, apostrophes, hyphens), for counting names across blocks.

@@ -33,7 +33,7 @@ depend on how the per-document phase is spread over processes.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Final, Protocol, TypeVar
 
@@ -51,17 +51,8 @@ from ..corpus_index import (
     document_similarity,
 )
 from ..minhash import Signer
-from ..overlap import (
-    bigram_hashes,
-    count_words,
-    hash16,
-    overlap,
-    pack_bigrams,
-    sentences,
-    spaced,
-    unit_key,
-    unpack_bigrams,
-)
+from ..overlap import bigram_hashes, hash16, overlap, pack_bigrams, unit_key, unpack_bigrams
+from ..shapes import sentences, spaced, unit_count
 from . import Context, register
 
 __all__ = [
@@ -69,9 +60,11 @@ __all__ = [
     "CorpusStage",
     "CorpusState",
     "Prepared",
+    "document_text",
     "document_verdict",
     "first_best",
     "indexed_anchors",
+    "log_entry",
     "merged_evidence",
     "paragraph_evidence",
     "presign",
@@ -123,20 +116,41 @@ def _document_text(texts: list[str]) -> str:
     return "\n".join(texts)
 
 
+def document_text(texts: list[str]) -> str | None:
+    """The text of the document entry of a document whose paragraphs alive at the corpus phase
+    are ``texts``; None when it is too short for a document-level verdict."""
+    text = _document_text(texts)
+    return text if unit_count(text) >= DOCUMENT_MIN_WORDS else None
+
+
+def log_entry(
+    verdict: dict[str, Any] | None, document: str | None, blocks: list[tuple[int, str]]
+) -> dict[str, Any]:
+    """:meth:`CorpusState.log_entry` of a checked document: its ``verdict``, the ``document`` text
+    its entry was made of (None: none), and the kept ``blocks`` it commits."""
+    if verdict is not None:
+        return {"copy": True}
+    if document is None:
+        return {}
+    return {"document": True if document == _document_text([t for _, t in blocks]) else document}
+
+
 def sentence_anchors(text: str) -> list[int]:
     """The 64-bit keys (xxh3 of :func:`dedupe.overlap.unit_key`) of the sentences of ``text`` that
     have at least :data:`SENTENCE_MIN_WORDS` units: what a paragraph is looked up by, exactly."""
     return [
         xxhash.xxh3_64_intdigest(unit_key(s).encode("utf-8", "surrogatepass"))
         for s in sentences(text)
-        if count_words(s) >= SENTENCE_MIN_WORDS
+        if unit_count(s) >= SENTENCE_MIN_WORDS
     ]
 
 
 def indexed_anchors(text: str, anchors: list[int]) -> list[int]:
     """The anchors a paragraph is indexed by (of its :func:`sentence_anchors`, what it is looked
     up by)."""
-    return anchors[:MAX_ANCHORS] if len(anchors) > 1 else []
+    # A paragraph of one sentence is found by its signature; a longer one also by its first
+    # sentences (a later paragraph made of one of them).
+    return anchors[:MAX_ANCHORS] if len(sentences(text)) > 1 else []
 
 
 def presign(cfg: CorpusConfig, signer: Signer, docs: list[list[str]]) -> list[Prepared]:
@@ -149,10 +163,10 @@ def presign(cfg: CorpusConfig, signer: Signer, docs: list[list[str]]) -> list[Pr
     out = [Prepared(texts) for texts in docs]
     flat: list[str] = []
     for p in out:
-        p.signed = list(dict.fromkeys(t for t in p.texts if count_words(t) >= cfg.min_words))
+        p.signed = list(dict.fromkeys(t for t in p.texts if unit_count(t) >= cfg.min_words))
         flat += p.signed
         text = _document_text(p.texts)
-        if count_words(text) >= DOCUMENT_MIN_WORDS:
+        if unit_count(text) >= DOCUMENT_MIN_WORDS:
             p.document = text
     documents = [p.document for p in out if p.document]
     sigs = signer.sign([spaced(t) for t in flat + documents]) if flat or documents else None
@@ -208,8 +222,7 @@ def verify(
             and ov.gaps <= max(1, ov.compared // cfg.gap_bigrams)
             and (coverage >= cfg.coverage or ov.containment >= EXCERPT_CONTAINMENT)
             and not (
-                lost <= EXTENSION_MAX_LOST
-                and new >= max(EXTENSION_MIN_NEW, EXTENSION_MIN_SHARE * len(here))
+                lost <= EXTENSION_MAX_LOST and new >= max(EXTENSION_MIN_NEW, EXTENSION_MIN_SHARE * len(here))
             )
         )
     if not ok:
@@ -314,12 +327,15 @@ class CorpusState:
                 self._anchors[t] = sentence_anchors(t)
 
     def _document_entry(self, texts: list[str]) -> tuple[str, npt.NDArray[Any], bytes] | None:
-        text = _document_text(texts)
-        if count_words(text) < DOCUMENT_MIN_WORDS:
+        text = document_text(texts)
+        if text is None:
             return None
         if self._document is None or self._document[0] != text:
-            self._document = (text, self.index.sign([text])[0], document_payload(self.cfg, [text])[0])
+            self._document = self._signed_document(text)
         return self._document
+
+    def _signed_document(self, text: str) -> tuple[str, npt.NDArray[Any], bytes]:
+        return text, self.index.sign([text])[0], document_payload(self.cfg, [text])[0]
 
     # -- the decisions -----------------------------------------------------------------------------
 
@@ -328,7 +344,7 @@ class CorpusState:
         (remembered for :meth:`notes` and :meth:`commit`), and for each paragraph the evidence that
         it is a copy of an earlier one, or None."""
         cfg = self.cfg
-        long_enough = [t for t in texts if count_words(t) >= cfg.min_words]
+        long_enough = [t for t in texts if unit_count(t) >= cfg.min_words]
         self._prepare(long_enough)
         doc = self._document_entry(texts)
         queries = [self._sigs[t] for t in long_enough] + ([doc[1]] if doc is not None else [])
@@ -349,7 +365,7 @@ class CorpusState:
         cfg = self.cfg
         seq = hash16(self._bigrams[text])
         mine = np.unique(seq)
-        edited = count_words(text) >= cfg.min_words_edited
+        edited = unit_count(text) >= cfg.min_words_edited
         cands = []
         for m in matches:
             if m.part == DOCUMENT_PART:
@@ -387,6 +403,28 @@ class CorpusState:
             out["dropped"] = True
         return out
 
+    def log_entry(self, doc_id: str, blocks: list[tuple[int, str]]) -> dict[str, Any]:
+        """What :meth:`commit` of ``doc_id`` with ``blocks`` will index besides the paragraphs, for
+        the log a resumable run keeps (call just before :meth:`commit`; :meth:`replay` takes it
+        back): ``{"copy": true}`` for a near copy of an earlier document (it adds no document
+        entry, and nothing at all when dropped); ``{"document": true}`` when the document entry
+        is made of the kept paragraphs, ``{"document": text}`` when of other text (paragraphs a
+        corpus pass removed were part of it); ``{}`` for none (a document under
+        :data:`DOCUMENT_MIN_WORDS` units)."""
+        if self._verdict is None or self._verdict[0] != doc_id:
+            return {}
+        return log_entry(self._verdict[1], self._document[0] if self._document else None, blocks)
+
+    def replay(self, doc_id: str, blocks: list[tuple[int, str]], entry: Mapping[str, Any]) -> None:
+        """:meth:`commit` again, for a document of an earlier run whose :meth:`log_entry` was
+        ``entry``: the index gets the same rows as it did then."""
+        document = entry.get("document")
+        if document is True:
+            document = _document_text([t for _, t in blocks])
+        self._verdict = (doc_id, {"replayed": True} if entry.get("copy") else None)
+        self._document = self._signed_document(document) if isinstance(document, str) else None
+        self.commit(doc_id, blocks)
+
     def commit(self, doc_id: str, blocks: list[tuple[int, str]]) -> None:
         """Index the kept blocks ``(block_index, text)`` of a finished document, and the document
         itself unless it is a near copy (a dropped document adds nothing)."""
@@ -397,9 +435,9 @@ class CorpusState:
         try:
             if verdict is not None and self.cfg.drop_duplicate_documents:
                 return
-            texts = [t for _, t in blocks if count_words(t) >= self.cfg.min_words]
+            texts = [t for _, t in blocks if unit_count(t) >= self.cfg.min_words]
             self._prepare(texts)
-            rows = [(i, t) for i, t in blocks if count_words(t) >= self.cfg.min_words]
+            rows = [(i, t) for i, t in blocks if unit_count(t) >= self.cfg.min_words]
             sigs = [self._sigs[t] for _, t in rows]
             payloads = [pack_bigrams(self._bigrams[t]) for _, t in rows]
             anchors = [indexed_anchors(t, self._anchors[t]) for _, t in rows]

@@ -58,17 +58,8 @@ import numpy.typing as npt
 import regex
 
 from ..config import Config, DuplicateConfig
-from ..overlap import (
-    Overlap,
-    bigram_hashes,
-    count_words,
-    distinct,
-    overlap,
-    sentences,
-    spaced,
-    unit_key,
-    units,
-)
+from ..overlap import Overlap, bigram_hashes, distinct, overlap, unit_key
+from ..shapes import sentences, spaced, unit_count, units
 from ..text import CACHE_SIZE, WORD_RE
 from . import Context, register
 from ._candidates import candidates
@@ -131,8 +122,8 @@ _RUN_MAX_OCCURRENCES: Final = 64
 def _near_sentences(text: str, min_words: int) -> tuple[str, ...]:
     """The sentences of ``text`` matched on their own: at least ``min_words`` units, and fewer
     than the whole text has."""
-    n = count_words(text)
-    return tuple(s for s in sentences(text) if min_words <= count_words(s) < n)
+    n = unit_count(text)
+    return tuple(s for s in sentences(text) if min_words <= unit_count(s) < n)
 
 
 def title_cores(text: str) -> set[str]:
@@ -143,7 +134,7 @@ def title_cores(text: str) -> set[str]:
     for m in _AFFIX_SEP.finditer(text):
         left, right = text[: m.start()], text[m.end() :]
         for core, affix in ((left, right), (right, left)):
-            if count_words(affix) <= AFFIX_MAX_WORDS and count_words(core) >= 1:
+            if unit_count(affix) <= AFFIX_MAX_WORDS and unit_count(core) >= 1:
                 out.add(unit_key(core))
     return out
 
@@ -301,7 +292,7 @@ def _new_edits(mine: list[str], source: list[str]) -> int:
 
 @lru_cache(maxsize=CACHE_SIZE)
 def _cased_units(text: str) -> tuple[str, ...]:
-    """:func:`dedupe.overlap.units` with their case (the same tokens, not case-folded)."""
+    """:func:`dedupe.shapes.units` with their case (the same tokens, not case-folded)."""
     return tuple(WORD_RE.findall(spaced(unicodedata.normalize("NFKC", text).replace("’", "'"))))
 
 
@@ -357,7 +348,7 @@ class DuplicateStage:
         alive = ctx.alive()
         blocks = [_Block(ctx.blocks[k].text, unit_key(ctx.blocks[k].text), 0) for k in alive]
         for b in blocks:
-            b.n = count_words(b.text)
+            b.n = unit_count(b.text)
         keys = [b.key for b in blocks]
         counts = Counter(keys)
         structural = {k for k, c in counts.items() if c >= cfg.structure_repeats}

@@ -27,9 +27,10 @@ from itertools import chain
 import regex
 
 from ..config import Config
+from ..rules.core import F
+from ..shapes import FULL_STOP_END, HEADLINE_MAX_WORDS, is_headline, is_prose, word_count
 from ..text import CACHE_SIZE, content_of, names, raw_tokens, token_counts, tokens
 from . import Context, register
-from .boilerplate import RELATED_LABEL, _is_prose_paragraph
 from .teaser import ACRONYM_DEF_RE, introductions, learned_teasers
 
 __all__ = ["OfftopicStage"]
@@ -47,7 +48,7 @@ MIN_BLOCKS = 5
 #: A block needs this many content words for its coherence to mean anything.
 MIN_CONTENT_WORDS = 5
 #: Headlines have at most this many words.
-MAX_HEADLINE_WORDS = 20
+MAX_HEADLINE_WORDS = HEADLINE_MAX_WORDS
 LEDE_MIN_WORDS = 25
 # Headline-and-blurb rule weights.
 W_PAIR_NOVEL_NAMES = 0.5  # required: the pair's names never occur in the rest of the document
@@ -74,7 +75,28 @@ NOVEL_NAMES_SHARE = 0.5
 #: A related-stories box lists at most this many headlines.
 MAX_BOX_HEADLINES = 12
 
-_ENDS_SENTENCE = regex.compile(r"[.…]\s*[\"'”’»)\]]*\s*$")
+#: The label of a box of links to other articles ("Related", "More on this story", "Mehr zum
+#: Thema"): the headline-shaped lines right under it are that box (see the offtopic stage).
+RELATED_LABEL = regex.compile(
+    r"^\W*(?:related(?:\s+(?:articles?|stories|posts|news|content|links|topics|coverage|videos?|reading))?|"
+    r"more\s+on\s+this\s+(?:story|topic)|more\s+(?:stories|news|articles)(?:\s+from\s+[^:]{1,40})?|"
+    r"more\s+from\s+[^:]{1,40}|mehr\s+von\s+[^:]{1,40}|weitere\s+angebote|see\s+also|read\s+(?:also|next)|also\s+read|most\s+(?:read|popular|viewed|shared)|"
+    r"top\s+stories|trending(?:\s+now)?|recommended(?:\s+(?:for\s+you|stories|articles|reading))?|"
+    r"you\s+(?:may|might)\s+also\s+(?:like|enjoy|be\s+interested\s+in)|don'?t\s+miss|editor'?s\s+picks?|"
+    r"mehr\s+zum\s+thema|weitere\s+artikel|auch\s+interessant|lesen\s+sie\s+auch|"
+    r"das\s+könnte\s+sie\s+auch\s+interessieren|zum\s+thema|à\s+lire\s+aussi|lire\s+aussi|"
+    r"sur\s+le\s+même\s+sujet|vous\s+aimerez\s+aussi|noticias\s+relacionadas|te\s+puede\s+interesar|"
+    r"lee\s+también|leggi\s+anche|leia\s+também|lees\s+ook|"
+    r"(?:latest|more|other|further|recent)\s+(?:news|stories|articles|headlines|posts|videos?)|"
+    r"(?:neue|neueste|aktuelle|weitere|mehr|andere)\s+(?:nachrichten|news|artikel|beiträge|meldungen|videos?)|"
+    r"(?:dernières|autres)\s+(?:actualités|informations|articles|vidéos)|"
+    r"(?:últimas|otras|más)\s+(?:noticias|artículos)|(?:ultime|altre)\s+(?:notizie|news)|"
+    r"topics|categories|archives?|popular\s+posts|"
+    r"themen|kategorien|archiv|(?:interessante|weiterführende|weitere|related|useful|external|more)\s+links|links)\s*:?\s*$",
+    F,
+)
+#: Embedded social posts: the attribution line of a tweet ("— Jane Doe (@janedoe) March 3, 2024")
+#: and a post's picture link.
 
 
 def _r(x: float | None) -> float | None:
@@ -104,8 +126,8 @@ def _raw_tokens_of(text: str) -> Counter[str]:
 
 @lru_cache(maxsize=CACHE_SIZE)
 def _is_headline(text: str) -> bool:
-    n = len(text.split())
-    return 3 <= n <= MAX_HEADLINE_WORDS and not _ENDS_SENTENCE.search(text)
+    """A few words without a full stop at the end (:func:`dedupe.shapes.is_headline`)."""
+    return is_headline(text, max_words=MAX_HEADLINE_WORDS)
 
 
 _TRUNCATED = regex.compile(r"(?:\.\.\.|…)\s*$")
@@ -117,14 +139,14 @@ _BULLET = regex.compile(r"^\s*[-–•·*»>]\s+\S")
 def _is_box_item(text: str) -> bool:
     """A line of a links box: headline-shaped, a headline cut short ("Boreal refuges key to..."),
     or a short link with a trailing arrow ("Conservation »")."""
-    n = len(text.split())
+    n = word_count(text)
     if text.rstrip().endswith(":"):
         return False  # introduces what follows: the box has ended
     if _is_headline(text):
         return True
     if 3 <= n <= MAX_HEADLINE_WORDS and _TRUNCATED.search(text):
         return True
-    if 2 <= n <= MAX_HEADLINE_WORDS and _BULLET.match(text) and not _ENDS_SENTENCE.search(text):
+    if 2 <= n <= MAX_HEADLINE_WORDS and _BULLET.match(text) and not FULL_STOP_END(text):
         return True  # a bulleted link: "- Google-Themenspecial"
     return 1 <= n <= 6 and bool(_ARROW_END.search(text))
 
@@ -239,7 +261,7 @@ class OfftopicStage:
         median = typical[len(typical) // 2] if typical else 0.0
         # The article's own lede: the first paragraph of prose. A "headline" above it is the
         # title's furniture (a "Published: ... | Tags: ..." line), not another article's.
-        lede = next((k for k in alive if _is_prose_paragraph(ctx.blocks[k].text)), None)
+        lede = next((k for k in alive if is_prose(ctx.blocks[k].text)), None)
         for i, k in enumerate(alive[:-1]):
             if i == 0 or not _is_headline(ctx.blocks[k].text) or ctx.blocks[k].text.rstrip().endswith(":"):
                 # A line ending with a colon introduces what follows: same article.

@@ -30,9 +30,10 @@ from typing import Any
 import numpy as np
 import regex
 
-from ..config import BoilerplateConfig
+from ..config import Config
+from ..shapes import FEATURE_END
 from ..text import char_classes, content_of, words
-from . import Context
+from . import Context, Pass
 
 __all__ = ["FEATURE_NAMES", "QualityModel", "QualityPass", "document_features"]
 
@@ -62,7 +63,6 @@ FEATURE_NAMES: tuple[str, ...] = (
     "log_lines",
 )
 
-_SENT_END = regex.compile(r"[.!?\"”“»]\s*$")
 _CURRENCY = regex.compile(r"[$€£¥]|\b(?:EUR|USD|GBP|CHF)\b")
 _MOJIBAKE = regex.compile(r"Ã[\x80-\xbf¼¶¤Ÿ–—]|â€")
 _LONG = math.log1p(100)
@@ -84,7 +84,7 @@ def _line(text: str, ws: list[str], stop: frozenset[str]) -> list[float]:
         digits / max(1, n_chars),
         upper / max(1, letters),
         (n_chars - alnum - spaces) / max(1, n_chars),
-        1.0 if _SENT_END.search(text) else 0.0,
+        1.0 if FEATURE_END(text) else 0.0,
         float(min(text.count("|"), 5)),
         1.0 if _CURRENCY.search(text) else 0.0,
         1.0 if stop else 0.0,
@@ -147,7 +147,7 @@ def _is_prose(row: np.ndarray, ws: list[str], text: str) -> bool:
         return False
     if row[6] == 1.0 or len(ws) >= PROSE_LONG_WORDS:
         return True
-    return text.endswith("|") and _SENT_END.search(_ROW_END.sub("", text)) is not None
+    return text.endswith("|") and FEATURE_END(_ROW_END.sub("", text))
 
 
 #: The fragment guard: a block of sentence punctuation only ("(", ",", "?") is a piece of the text
@@ -317,16 +317,27 @@ class QualityModel:
         return out
 
 
-class QualityPass:
-    """Remove the blocks the model scores as page furniture (context: the blocks of this pass)."""
+class QualityPass(Pass):
+    """The learned line model (:class:`QualityModel`) removes the blocks it scores as page
+    furniture at or above ``boilerplate.quality_threshold``, judged with their neighbours and the
+    whole document (rule ``quality_model``), except prose, the article's headline and punctuation
+    fragments between kept blocks (the guards of this module). Off with ``boilerplate.quality=False``, and on
+    text extracted from HTML unless ``html.line_quality``."""
 
-    name = "boilerplate"
+    name = "line_model"
+    stage = "boilerplate"
 
-    def __init__(self, cfg: BoilerplateConfig) -> None:
-        self.cfg = cfg
-        self.model = QualityModel.default()
+    def __init__(self, config: Config) -> None:
+        super().__init__(config)
+        self.cfg = config.boilerplate
+        self.html_quality = config.html.line_quality
+        self.model = QualityModel.default() if self.cfg.quality else None
+
+    def applies(self, ctx: Context) -> bool:
+        return self.cfg.quality and not (ctx.from_html and not self.html_quality)
 
     def run(self, ctx: Context) -> None:
+        assert self.model is not None
         n = len(ctx.blocks)
         if n == 0:
             return
@@ -339,10 +350,10 @@ class QualityPass:
         fragments = _fragments_kept(ctx, set(doubtful) - set(titles))
         for k in doubtful:
             if k not in titles and k not in fragments:
-                ctx.remove(
+                self.remove(
+                    ctx,
                     k,
                     "boilerplate.low_quality",
-                    self.name,
                     rule="quality_model",
                     score=float(p[k]),
                     threshold=thr,

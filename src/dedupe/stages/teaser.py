@@ -33,6 +33,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import regex
 
+from ..shapes import HEADLINE_MAX_WORDS, HEADLINE_MIN_WORDS, TIGHT_SENTENCE_END, is_headline
 from ..text import char_classes, content_stems, token_counts, tokens, words
 from ..text import names as text_names
 from .quality import QualityModel
@@ -80,7 +81,6 @@ TEASER_FEATURES: tuple[str, ...] = (
     "doc_headline_share",
 )
 
-_ENDS = regex.compile(r"[.!?…][\"'”’»)\]]*\s*$")
 _SENT = regex.compile(r"[.!?…][\"'”’»)\]]*(?:\s|$)")
 #: "descriptor Full Name": a person introduced with a descriptor (shared with the offtopic rules).
 INTRODUCTION_RE = regex.compile(
@@ -148,7 +148,7 @@ _CONTINUATION = frozenset(
 
 
 def _is_headline(text: str) -> bool:
-    return 3 <= len(text.split()) <= 20 and not _ENDS.search(text)
+    return is_headline(text, end=TIGHT_SENTENCE_END)
 
 
 @lru_cache(maxsize=1 << 15)
@@ -163,11 +163,11 @@ def _static(
     ws = words(text)
     split = text.split()
     nw = len(split)
-    ends = bool(_ENDS.search(text))
+    ends = TIGHT_SENTENCE_END(text)
     values = (
         math.log1p(len(ws)),
         float(ends),
-        float(3 <= nw <= 20 and not ends),  # as _is_headline
+        float(HEADLINE_MIN_WORDS <= nw <= HEADLINE_MAX_WORDS and not ends),  # as _is_headline
         sum(map(str.isupper, map(itemgetter(0), split))) / max(1, nw),  # words are not empty
         char_classes(text)[3] / max(1, len(text)),  # digits
         float(len(_SENT.findall(text))),
