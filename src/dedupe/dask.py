@@ -36,8 +36,9 @@ workers. How, step by step:
    decisions, so results (evidence, ``passes``, ``duplicate_of``, notes) are byte for byte those
    of the single-process run.
 
-The shuffle moves about ``22 * 13`` bytes per paragraph (keys) and one payload row per candidate
-pair; the resolution holds only the verified edges. See ``docs/scale.md`` for figures.
+The shuffles move about 24 key rows of 26 bytes per indexed paragraph, then one row with a payload
+per candidate pair (8.6 KB per news-like document in ``benchmarks/scale.py``); the resolution holds
+only the verified edges (112 bytes each, pickled). See ``docs/scale.md`` for figures.
 
 Limit: for one query, at most :data:`MAX_SAME_TEXT` earlier entries with the *same* text are
 paired with it (the earliest). A syndicated paragraph copied into 10,000 documents would
