@@ -380,10 +380,14 @@ def test_accounting_holds_for_every_input_format(tmp_path, fmt):
     assert [(r["source"], r["line"]) for r in rejects] == [(str(p), 4), (str(p), 5)]
 
 
-def test_engine_options(tmp_path, capsys):
+def test_engine_options(tmp_path, capsys, monkeypatch):
     inp = str(_plain(tmp_path))
+    assert main(["clean", inp, "--engine", "dask", "--corpus", "--index", str(tmp_path / "i.db")]) == 2
+    assert "--index does not go with --engine dask" in capsys.readouterr().err
+    # Without the extra: a usage error that says what to install (tests/test_dask.py runs it).
+    monkeypatch.setattr("dedupe.cli._importable", lambda name: name != "distributed")
     assert main(["clean", inp, "--engine", "dask"]) == 2
-    assert "the Dask engine is not available yet" in capsys.readouterr().err
+    assert "pip install 'dedupe-text[dask]'" in capsys.readouterr().err
     assert main(["clean", inp, "--scheduler", "tcp://127.0.0.1:8786"]) == 2
     assert "--scheduler is for --engine dask" in capsys.readouterr().err
     assert main(["clean", inp, "--engine", "local", "-q", "--workers", "1"]) == 0

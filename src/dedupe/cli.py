@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import importlib.util
 import json
 import logging
 import os
@@ -61,7 +62,7 @@ from .io import (
 )
 from .model import CleanResult, Document
 from .parallel import LocalPhase, default_workers
-from .pipeline import Cleaner
+from .pipeline import Cleaner, Partial
 from .progress import BarAwareHandler, Progress
 from .report import (
     HtmlReport,
@@ -73,6 +74,7 @@ from .report import (
 )
 from .settings import config_to_toml, load_config
 from .shards import ShardedOutput, run_identity
+from .stages.corpus import CorpusState
 
 __all__ = ["args_to_config", "build_parser", "main"]
 
@@ -247,7 +249,8 @@ def build_parser() -> argparse.ArgumentParser:
         "--engine",
         choices=("local", "dask"),
         default="local",
-        help="local: processes on this machine (default); dask: a Dask cluster (not available yet)",
+        help="local: processes on this machine (default); dask: a Dask cluster (extra dask): a new local "
+        "cluster of --workers processes, or --scheduler ADDRESS; the output is the same",
     )
     c.add_argument(
         "--scheduler",
@@ -554,10 +557,17 @@ def _main_clean(args: argparse.Namespace) -> int:
 def _check_usage(args: argparse.Namespace) -> None:
     """Reconcile the output options; sets ``args.format`` to the output format."""
     if args.engine == "dask":
-        raise _Usage(
-            "the Dask engine is not available yet; use --engine local (the default) with --workers N "
-            "on this machine"
-        )
+        missing = [m for m in ("dask.bag", "dask.dataframe", "distributed") if not _importable(m)]
+        if missing:
+            raise _Usage(
+                f"--engine dask needs the dask extra ({', '.join(missing)} missing): "
+                "pip install 'dedupe-text[dask]'"
+            )
+        if args.index:
+            raise _Usage(
+                "--index does not go with --engine dask: the Dask engine keeps no index between runs "
+                "(it finds the copies of the whole input at once); use --engine local to add to an index"
+            )
     if args.scheduler and args.engine != "dask":
         raise _Usage("--scheduler is for --engine dask")
     if args.output_dir and args.output != "-":
@@ -624,6 +634,13 @@ def _check_usage(args: argparse.Namespace) -> None:
                 "--output-dir DIR --shard-size N to write it per shard)"
             )
         args.duplicates = _beside(args.output, ".duplicates.jsonl")
+
+
+def _importable(module: str) -> bool:
+    try:
+        return importlib.util.find_spec(module) is not None
+    except (ImportError, ValueError):  # a parent package missing
+        return False
 
 
 def _setup_logging(verbose: int, quiet: bool) -> None:
@@ -922,7 +939,12 @@ def _run_clean(args: argparse.Namespace, config: Config) -> int:
         ):
             pos, positions = positions, positions + 1
             if pos < skip:
-                continue  # done by an earlier run of this command (its shards are finished)
+                # Done by an earlier run of this command (its shards are finished). The Dask engine
+                # keeps no index: in corpus mode it cleans them again (not written) for what
+                # later documents copy.
+                if again and not isinstance(item, Reject):
+                    yield (pos, item), item.doc
+                continue
             if isinstance(item, Reject):
                 run.reject(item, routed=sharded is not None)
                 if sharded is not None:
@@ -934,13 +956,18 @@ def _run_clean(args: argparse.Namespace, config: Config) -> int:
             run.read += 1
             yield (pos, item), item.doc
 
+    dask_engine = args.engine == "dask"
+    again = dask_engine and args.corpus
     cleaner = Cleaner(config, time_budget=timeout)
-    state = cleaner.new_corpus_state() if args.corpus else None
+    state: Any = None
+    if args.corpus:
+        state = _IndexLog(config) if dask_engine else cleaner.new_corpus_state()
     if sharded is not None:
         _resume_state(sharded, state)
     phase: LocalPhase[tuple[int, Record]] = LocalPhase(
         config, workers=workers, time_budget=timeout, cleaner=cleaner, corpus=state is not None
     )
+    engine = contextlib.ExitStack()
     out: formats.RecordWriter | None = None
     report: AtomicWriter | None = None
     dropped: AtomicWriter | None = None
@@ -958,10 +985,14 @@ def _run_clean(args: argparse.Namespace, config: Config) -> int:
         if args.report_html:
             html_report = HtmlReport(args.report_html, title="dedupe report: " + ", ".join(args.inputs))
         used: set[str] = set()
+        if dask_engine:
+            results = _dask_results(args, config, records(), workers, timeout, engine, state, skip)
+        else:
+            results = _local_results(phase.map(records()), cleaner, state, run)
         with progress:
-            for (pos, rec), partial in phase.map(records()):
-                res = cleaner.complete(partial, state)
-                run.seconds.update(partial.seconds)
+            for (pos, rec), res in results:
+                if pos < skip:
+                    continue  # cleaned again for the corpus decisions (--engine dask), written before
                 warnings = _merged(rec.warnings, res.notes.get("warnings", ()))
                 record = _record(res, rec, config, warnings)
                 if res.notes.get("dropped"):
@@ -1015,6 +1046,8 @@ def _run_clean(args: argparse.Namespace, config: Config) -> int:
         # A second Ctrl-C while we clean up must not leave temp files behind.
         with _signals_deferred():
             (phase.close if status == EXIT_OK else phase.terminate)()
+            with contextlib.suppress(Exception):
+                engine.close()
             if sharded is not None and status != EXIT_OK:
                 sharded.abort()
             status = _finalise(run, status, out, report, html_report, dropped)
@@ -1038,6 +1071,72 @@ def _run_clean(args: argparse.Namespace, config: Config) -> int:
     if not args.quiet:
         _print_summary(run, status)
     return status
+
+
+def _local_results(
+    partials: Iterator[tuple[tuple[int, Record], Partial]],
+    cleaner: Cleaner,
+    state: CorpusState | None,
+    run: _Run,
+) -> Iterator[tuple[tuple[int, Record], CleanResult]]:
+    """The engine of this machine: the corpus phase in input order, here."""
+    for tag, partial in partials:
+        res = cleaner.complete(partial, state)
+        run.seconds.update(partial.seconds)
+        yield tag, res
+
+
+def _dask_results(
+    args: argparse.Namespace,
+    config: Config,
+    items: Iterator[tuple[tuple[int, Record], Document]],
+    workers: int,
+    timeout: float | None,
+    engine: contextlib.ExitStack,
+    state: _IndexLog | None,
+    skip: int,
+) -> Iterator[tuple[tuple[int, Record], CleanResult]]:
+    """The Dask engine (see dedupe.dask): documents sent to the cluster as they are read; the
+    records kept here without their text (what the output record needs of them). What each
+    document adds to the corpus index goes to ``state`` as a local run's corpus state would
+    have it (for the logs of a resumable run)."""
+    from .dask import clean_stream, connect
+
+    client = engine.enter_context(connect(args.scheduler, workers))
+    log.info("Dask engine: %s", client)
+    slim = (((pos, replace(rec, doc=_without_text(rec.doc))), doc) for (pos, rec), doc in items)
+    for (pos, rec), res, indexed in clean_stream(
+        slim, config, client, corpus=args.corpus, time_budget=timeout
+    ):
+        if state is not None and indexed is not None and pos >= skip:
+            state.entry = indexed[1]
+            state.commit(res.id, indexed[0])
+        yield (pos, rec), res
+
+
+def _without_text(doc: Document) -> Document:
+    return Document(id=doc.id, text="", meta=doc.meta)
+
+
+class _IndexLog:
+    """With --engine dask, what stands for the corpus state of a resumable run: its commit() is
+    called for every document a sequential run would index, with what it would index, so the
+    shards' index logs are the same as --engine local writes (a run started by one engine resumes
+    with the other)."""
+
+    def __init__(self, config: Config) -> None:
+        self.config = config
+        #: The log entry of the document about to be committed (see CorpusState.log_entry).
+        self.entry: dict[str, Any] = {}
+
+    def log_entry(self, doc_id: str, blocks: list[tuple[int, str]]) -> dict[str, Any]:
+        return self.entry
+
+    def commit(self, doc_id: str, blocks: list[tuple[int, str]]) -> None:
+        return None
+
+    def replay(self, doc_id: str, blocks: list[tuple[int, str]], entry: Any) -> None:
+        return None  # the Dask engine cleans the finished shards' records again instead
 
 
 def _shard_settings(args: argparse.Namespace) -> dict[str, Any]:

@@ -25,7 +25,7 @@ from .io import repair_surrogates
 from .model import BLOCK_SEPARATOR, KEPT, Block, CleanResult, Decision, Document
 from .segment import segment
 from .stages import Context, Stage, build_stages
-from .stages.corpus import CorpusState, Prepared
+from .stages.corpus import CorpusMemory, CorpusState, Prepared
 
 __all__ = ["Cleaner", "Partial", "TimeBudgetExceeded", "clean", "clean_html"]
 
@@ -168,6 +168,11 @@ class Cleaner:
             doc = Document(id=doc_id, text=doc)
         return self.complete(self.prepare(doc), None)
 
+    @property
+    def has_corpus_stage(self) -> bool:
+        """The configuration runs the corpus stage (``clean_many`` removes cross-document copies)."""
+        return bool(self._corpus)
+
     def new_corpus_state(self) -> CorpusState | None:
         """The cross-document memory for a corpus run (None if the corpus stage is off)."""
         return CorpusState(self.config.corpus) if self._corpus else None
@@ -259,7 +264,7 @@ class Cleaner:
             doc_id=doc.id, source=source, blocks=blocks, decisions=[KEPT] * len(blocks), notes=notes
         )
 
-    def complete(self, partial: Partial, state: CorpusState | None) -> CleanResult:
+    def complete(self, partial: Partial, state: CorpusMemory | None) -> CleanResult:
         """:meth:`finish` within the time budget. A pass-through partial (see :meth:`prepare`)
         skips the corpus phase; a document whose corpus phase overruns keeps its per-document
         result, gets the reason in ``notes["error"]`` and, like every pass-through document, is
@@ -283,12 +288,12 @@ class Cleaner:
         partial.notes["passthrough"] = True
         return self._assemble(partial, None)
 
-    def finish(self, partial: Partial, state: CorpusState | None) -> CleanResult:
+    def finish(self, partial: Partial, state: CorpusMemory | None) -> CleanResult:
         """The corpus phase (if ``state`` is given), then assembly. Call in input order."""
         self._corpus_phase(partial, state)
         return self._assemble(partial, state)
 
-    def _corpus_phase(self, partial: Partial, state: CorpusState | None) -> None:
+    def _corpus_phase(self, partial: Partial, state: CorpusMemory | None) -> None:
         """One corpus pass; if it removed anything, the local stages run again to a fixed point
         (an off-topic signal can depend on the paragraphs around it)."""
         if state is not None and partial.corpus_sigs is not None:
@@ -297,7 +302,7 @@ class Cleaner:
         if state is not None and self._corpus and self._run(partial, self._corpus, state, limit=1):
             self._run(partial, self._local, None)
 
-    def _assemble(self, partial: Partial, state: CorpusState | None) -> CleanResult:
+    def _assemble(self, partial: Partial, state: CorpusMemory | None) -> CleanResult:
         partial.notes["passes"] = partial.passes
         if state is not None:  # a near copy of an earlier document: duplicate_of (and dropped)
             partial.notes.update(state.notes(partial.doc_id))
@@ -317,7 +322,7 @@ class Cleaner:
         return result
 
     def _run(
-        self, p: Partial, stages: list[Stage], state: CorpusState | None, limit: int | None = None
+        self, p: Partial, stages: list[Stage], state: CorpusMemory | None, limit: int | None = None
     ) -> bool:
         """Run ``stages`` over the live blocks until a pass removes nothing; True if anything went."""
         removed_any = False

@@ -33,9 +33,9 @@ depend on how the per-document phase is spread over processes.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Final
+from typing import Any, Final, Protocol, TypeVar
 
 import numpy as np
 import numpy.typing as npt
@@ -55,7 +55,23 @@ from ..overlap import bigram_hashes, hash16, overlap, pack_bigrams, unit_key, un
 from ..shapes import sentences, spaced, unit_count
 from . import Context, register
 
-__all__ = ["CorpusStage", "CorpusState", "Prepared", "presign"]
+__all__ = [
+    "CorpusMemory",
+    "CorpusStage",
+    "CorpusState",
+    "Prepared",
+    "document_text",
+    "document_verdict",
+    "first_best",
+    "indexed_anchors",
+    "log_entry",
+    "merged_evidence",
+    "paragraph_evidence",
+    "presign",
+    "verify",
+]
+
+T = TypeVar("T")
 
 #: A document of fewer units than this gets no document-level verdict (its paragraphs are still
 #: matched): a title and a line are too little to call a document a copy of another.
@@ -100,6 +116,25 @@ def _document_text(texts: list[str]) -> str:
     return "\n".join(texts)
 
 
+def document_text(texts: list[str]) -> str | None:
+    """The text of the document entry of a document whose paragraphs alive at the corpus phase
+    are ``texts``; None when it is too short for a document-level verdict."""
+    text = _document_text(texts)
+    return text if unit_count(text) >= DOCUMENT_MIN_WORDS else None
+
+
+def log_entry(
+    verdict: dict[str, Any] | None, document: str | None, blocks: list[tuple[int, str]]
+) -> dict[str, Any]:
+    """:meth:`CorpusState.log_entry` of a checked document: its ``verdict``, the ``document`` text
+    its entry was made of (None: none), and the kept ``blocks`` it commits."""
+    if verdict is not None:
+        return {"copy": True}
+    if document is None:
+        return {}
+    return {"document": True if document == _document_text([t for _, t in blocks]) else document}
+
+
 def sentence_anchors(text: str) -> list[int]:
     """The 64-bit keys (xxh3 of :func:`dedupe.overlap.unit_key`) of the sentences of ``text`` that
     have at least :data:`SENTENCE_MIN_WORDS` units: what a paragraph is looked up by, exactly."""
@@ -108,6 +143,14 @@ def sentence_anchors(text: str) -> list[int]:
         for s in sentences(text)
         if unit_count(s) >= SENTENCE_MIN_WORDS
     ]
+
+
+def indexed_anchors(text: str, anchors: list[int]) -> list[int]:
+    """The anchors a paragraph is indexed by (of its :func:`sentence_anchors`, what it is looked
+    up by)."""
+    # A paragraph of one sentence is found by its signature; a longer one also by its first
+    # sentences (a later paragraph made of one of them).
+    return anchors[:MAX_ANCHORS] if len(sentences(text)) > 1 else []
 
 
 def presign(cfg: CorpusConfig, signer: Signer, docs: list[list[str]]) -> list[Prepared]:
@@ -149,11 +192,104 @@ def presign(cfg: CorpusConfig, signer: Signer, docs: list[list[str]]) -> list[Pr
     return out
 
 
+def verify(
+    cfg: CorpusConfig,
+    seq: npt.NDArray[np.uint16],
+    mine: npt.NDArray[np.uint16],
+    source: npt.NDArray[np.uint16],
+    limit: int | None,
+    edited: bool,
+) -> dict[str, Any] | None:
+    """The evidence that the paragraph with bigram hashes ``seq`` (distinct: ``mine``) is a copy
+    of the one whose payload is ``source`` (a sample up to ``limit``), or None.
+
+    A pure function of the two paragraphs: :mod:`dedupe.dask` verifies candidate pairs with it
+    wherever the pair is, before the order of the input is applied.
+    """
+    ov = overlap(seq, source, limit)
+    if not ov.compared:
+        return None
+    here = mine if limit is None else mine[mine <= limit]
+    found = np.isin(source, here, assume_unique=True)
+    coverage = float(found.mean()) if len(source) else 0.0
+    if not edited:  # a short line: found whole, and the whole of what it is found in
+        ok = ov.containment >= 1.0 and coverage >= 1.0
+    else:
+        lost = int((~found).sum())
+        new = int((~np.isin(here, source, assume_unique=True)).sum())
+        ok = (
+            ov.containment >= cfg.containment
+            and ov.gaps <= max(1, ov.compared // cfg.gap_bigrams)
+            and (coverage >= cfg.coverage or ov.containment >= EXCERPT_CONTAINMENT)
+            and not (
+                lost <= EXTENSION_MAX_LOST and new >= max(EXTENSION_MIN_NEW, EXTENSION_MIN_SHARE * len(here))
+            )
+        )
+    if not ok:
+        return None
+    return {
+        "similarity": ov.containment,
+        "coverage": coverage,
+        "gaps": ov.gaps,
+        "threshold": cfg.containment,
+    }
+
+
+def first_best(found: Iterable[tuple[float, T]]) -> T | None:
+    """The item of the highest similarity, the first one of them on a tie (candidates come in the
+    index's insertion order, so the earliest source wins)."""
+    best: tuple[float, T] | None = None
+    for sim, item in found:
+        if best is None or sim > best[0]:
+            best = (sim, item)
+    return best[1] if best is not None else None
+
+
+def paragraph_evidence(doc_id: str, block: int, ev: dict[str, Any]) -> dict[str, Any]:
+    """The evidence of a paragraph found in the earlier paragraph ``(doc_id, block)``."""
+    return {"duplicate_of": [doc_id, block], **ev, "match": "paragraph"}
+
+
+def merged_evidence(doc_id: str, block: int, ev: dict[str, Any]) -> dict[str, Any]:
+    """The evidence of a paragraph found in the blocks ``block`` and ``block + 1`` of ``doc_id``."""
+    return {
+        "duplicate_of": [doc_id, block], **ev, "match": "merged",
+        "merged_from": [[doc_id, block], [doc_id, block + 1]],
+    }  # fmt: skip
+
+
+def document_verdict(
+    cfg: CorpusConfig, payload: bytes, earlier: Iterable[tuple[str, bytes]]
+) -> dict[str, Any] | None:
+    """The verdict on a document with 5-gram sample ``payload`` given the earlier documents
+    ``(id, payload)`` that are candidates (in input order): the most similar one at or above
+    ``corpus.document_jaccard``, the earliest of them on a tie; None if there is none."""
+    scored = ((document_similarity(payload, p), d) for d, p in earlier)
+    best = first_best((sim, (sim, d)) for sim, d in scored if sim >= cfg.document_jaccard)
+    if best is None:
+        return None
+    return {"id": best[1], "similarity": best[0], "threshold": cfg.document_jaccard}
+
+
 @dataclass(frozen=True)
 class _Candidate:
     match: Match
     source: npt.NDArray[np.uint16]  # the earlier paragraph's sorted distinct 16-bit bigram hashes
     limit: int | None  # the largest hash its payload covers, when it is a sample
+
+
+class CorpusMemory(Protocol):
+    """What the cleaner asks of corpus mode's memory, document after document in input order:
+    :class:`CorpusState` (the index, one process) or :class:`dedupe.dask.Replay` (decisions
+    taken over the whole corpus at once, replayed in each partition)."""
+
+    def preload(self, prepared: Prepared) -> None: ...
+
+    def check(self, doc_id: str, texts: list[str]) -> list[dict[str, Any] | None]: ...
+
+    def notes(self, doc_id: str) -> dict[str, Any]: ...
+
+    def commit(self, doc_id: str, blocks: list[tuple[int, str]]) -> None: ...
 
 
 class CorpusState:
@@ -191,8 +327,8 @@ class CorpusState:
                 self._anchors[t] = sentence_anchors(t)
 
     def _document_entry(self, texts: list[str]) -> tuple[str, npt.NDArray[Any], bytes] | None:
-        text = _document_text(texts)
-        if unit_count(text) < DOCUMENT_MIN_WORDS:
+        text = document_text(texts)
+        if text is None:
             return None
         if self._document is None or self._document[0] != text:
             self._document = self._signed_document(text)
@@ -222,16 +358,8 @@ class CorpusState:
         return [evidence.get(t) for t in texts]
 
     def _document_verdict(self, payload: bytes, matches: list[Match]) -> dict[str, Any] | None:
-        best: tuple[float, str] | None = None
-        for m in matches:
-            if m.part != DOCUMENT_PART:
-                continue
-            sim = document_similarity(payload, m.payload)
-            if sim >= self.cfg.document_jaccard and (best is None or sim > best[0]):
-                best = (sim, m.doc_id)
-        if best is None:
-            return None
-        return {"id": best[1], "similarity": best[0], "threshold": self.cfg.document_jaccard}
+        docs = [(m.doc_id, m.payload) for m in matches if m.part == DOCUMENT_PART]
+        return document_verdict(self.cfg, payload, docs)
 
     def _paragraph(self, text: str, matches: list[Match]) -> dict[str, Any] | None:
         cfg = self.cfg
@@ -244,68 +372,25 @@ class CorpusState:
                 continue
             source, limit = unpack_bigrams(m.payload)
             cands.append(_Candidate(m, source, limit))
-        best: tuple[float, dict[str, Any]] | None = None
-        for c in cands:
-            ev = self._verify(seq, mine, c.source, c.limit, edited)
-            if ev is not None and (best is None or ev["similarity"] > best[0]):
-                best = (
-                    ev["similarity"],
-                    {"duplicate_of": [c.match.doc_id, c.match.block], **ev, "match": "paragraph"},
-                )
+        singles = (
+            (ev["similarity"], paragraph_evidence(c.match.doc_id, c.match.block, ev))
+            for c in cands
+            if (ev := verify(cfg, seq, mine, c.source, c.limit, edited)) is not None
+        )
+        best = first_best(singles)
         if best is None and edited:
             # Two adjacent paragraphs of one earlier document fused into this one.
             by_place = {(c.match.doc_id, c.match.block): c for c in cands}
+            merged = []
             for (doc, block), a in by_place.items():
                 b = by_place.get((doc, block + 1))
                 if b is None or a.limit is not None or b.limit is not None:
                     continue
-                ev = self._verify(seq, mine, np.union1d(a.source, b.source), None, edited)
-                if ev is not None and (best is None or ev["similarity"] > best[0]):
-                    best = (ev["similarity"], {
-                        "duplicate_of": [doc, block], **ev, "match": "merged",
-                        "merged_from": [[doc, block], [doc, block + 1]],
-                    })  # fmt: skip
-        return best[1] if best is not None else None
-
-    def _verify(
-        self,
-        seq: npt.NDArray[np.uint16],
-        mine: npt.NDArray[np.uint16],
-        source: npt.NDArray[np.uint16],
-        limit: int | None,
-        edited: bool,
-    ) -> dict[str, Any] | None:
-        """The evidence that the paragraph with bigram hashes ``seq`` (distinct: ``mine``) is a copy
-        of the one whose payload is ``source`` (a sample up to ``limit``), or None."""
-        cfg = self.cfg
-        ov = overlap(seq, source, limit)
-        if not ov.compared:
-            return None
-        here = mine if limit is None else mine[mine <= limit]
-        found = np.isin(source, here, assume_unique=True)
-        coverage = float(found.mean()) if len(source) else 0.0
-        if not edited:  # a short line: found whole, and the whole of what it is found in
-            ok = ov.containment >= 1.0 and coverage >= 1.0
-        else:
-            lost = int((~found).sum())
-            new = int((~np.isin(here, source, assume_unique=True)).sum())
-            ok = (
-                ov.containment >= cfg.containment
-                and ov.gaps <= max(1, ov.compared // cfg.gap_bigrams)
-                and (coverage >= cfg.coverage or ov.containment >= EXCERPT_CONTAINMENT)
-                and not (
-                    lost <= EXTENSION_MAX_LOST
-                    and new >= max(EXTENSION_MIN_NEW, EXTENSION_MIN_SHARE * len(here))
-                )
-            )
-        if not ok:
-            return None
-        return {
-            "similarity": ov.containment,
-            "coverage": coverage,
-            "gaps": ov.gaps,
-            "threshold": cfg.containment,
-        }
+                ev = verify(cfg, seq, mine, np.union1d(a.source, b.source), None, edited)
+                if ev is not None:
+                    merged.append((ev["similarity"], merged_evidence(doc, block, ev)))
+            best = first_best(merged)
+        return best
 
     # -- the document's end ------------------------------------------------------------------------
 
@@ -328,12 +413,7 @@ class CorpusState:
         :data:`DOCUMENT_MIN_WORDS` units)."""
         if self._verdict is None or self._verdict[0] != doc_id:
             return {}
-        if self._verdict[1] is not None:
-            return {"copy": True}
-        if self._document is None:
-            return {}
-        text = self._document[0]
-        return {"document": True if text == _document_text([t for _, t in blocks]) else text}
+        return log_entry(self._verdict[1], self._document[0] if self._document else None, blocks)
 
     def replay(self, doc_id: str, blocks: list[tuple[int, str]], entry: Mapping[str, Any]) -> None:
         """:meth:`commit` again, for a document of an earlier run whose :meth:`log_entry` was
@@ -360,9 +440,7 @@ class CorpusState:
             rows = [(i, t) for i, t in blocks if unit_count(t) >= self.cfg.min_words]
             sigs = [self._sigs[t] for _, t in rows]
             payloads = [pack_bigrams(self._bigrams[t]) for _, t in rows]
-            # A paragraph of one sentence is found by its signature; a longer one also by its first
-            # sentences (a later paragraph made of one of them).
-            anchors = [self._anchors[t][:MAX_ANCHORS] if len(sentences(t)) > 1 else [] for _, t in rows]
+            anchors = [indexed_anchors(t, self._anchors[t]) for _, t in rows]
             block_ids = [i for i, _ in rows]
             parts = [0] * len(rows)
             if doc is not None and verdict is None:
@@ -398,7 +476,7 @@ class CorpusStage:
         self.cfg = config.corpus
 
     def run(self, ctx: Context) -> None:
-        state: CorpusState | None = ctx.corpus
+        state: CorpusMemory | None = ctx.corpus
         if state is None:
             return
         alive = ctx.alive()
