@@ -6,8 +6,8 @@ after its last paragraph. When the other article is on another subject, lexical 
 (its words are not the document's). When it is on the *same* subject, its words are the
 document's words, and what gives it away is how it is written and where it sits:
 
-- **it opens a story**: a lede (re)introduces people with full name and descriptor ("Egyptian
-  President Abdel-Fattah el-Sissi") where the article, past its own opening, says "Sisi"; it
+- **it opens a story**: a lede (re)introduces people with full name and descriptor ("Harbour
+  Commissioner Jane Roe") where the article, past its own opening, says "Roe"; it
   defines acronyms the article already uses; it brings names and numbers the rest of the article
   never mentions; its words are those that open articles (a learned n-gram score, ``ledeness``);
   it does not start with a pronoun or a connective that continues the paragraph before;
@@ -55,6 +55,7 @@ import numpy as np
 import regex
 
 from .shapes import sentences
+from .stages.teaser import ACRONYM_DEF_RE, CONTINUATION
 from .text import CACHE_SIZE, char_classes, content_of, names, tokens, words
 
 __all__ = [
@@ -80,12 +81,10 @@ _NAME_RUN = regex.compile(
 )
 #: What every _NAME_RUN match contains: two capitalised words in a row (texts without are skipped).
 _NAME_RUN_HINT = regex.compile(r"\p{Lu}\S*\s+\S{0,4}\p{Lu}")
-#: "descriptor Full Name": someone introduced by what they are ("commander Khalifa Haftar").
+#: "descriptor Full Name": someone introduced by what they are ("commissioner Jane Roe").
 _INTRODUCTION = regex.compile(
     r"(?<![\p{L}])([\p{Ll}][\p{L}\-]{2,})\s+([\p{Lu}][\p{L}\-]+(?:\s+[\p{Lu}][\p{L}\-]+)+)"
 )
-#: An acronym defined in brackets: "(NGOs)", "(IMF)".
-_ACRONYM_DEF = regex.compile(r"\((\p{Lu}[\p{Lu}\p{N}&]{1,7})s?\)")
 _NUMBER = regex.compile(r"\d[\d,.]*\d|\d")
 _ENDS = regex.compile(r"[.!?…][\"'”’»)\]]*\s*$")
 #: A headline may end with a question or exclamation mark, never with a full stop.
@@ -94,52 +93,6 @@ _QUOTE = regex.compile(r"[\"“”«»„]")
 #: A dateline or agency opening: "CAIRO (Reuters) -", "WASHINGTON —", "Cairo, April 14 (AFP):".
 _DATELINE = regex.compile(
     r"^(?:\p{Lu}[\p{Lu}\p{L}.'’\- ]{1,40}(?:,\s*[\p{L}. ]{2,20}\d{0,2})?\s*(?:\([^)]{1,30}\))?\s*[—–\-:]\s)"
-)
-#: Words that open a sentence continuing the text before it: a pronoun or a connective (English,
-#: German). A passage that opens a story does not start with one.
-_CONTINUATION = frozenset(
-    [
-        "he",
-        "she",
-        "it",
-        "they",
-        "this",
-        "that",
-        "these",
-        "those",
-        "his",
-        "her",
-        "its",
-        "their",
-        "but",
-        "and",
-        "so",
-        "yet",
-        "also",
-        "however",
-        "meanwhile",
-        "still",
-        "instead",
-        "then",
-        "there",
-        "here",
-        "such",
-        "both",
-        "neither",
-        "er",
-        "sie",
-        "es",
-        "dies",
-        "diese",
-        "dieser",
-        "aber",
-        "und",
-        "auch",
-        "doch",
-        "jedoch",
-        "dann",
-        "dort",
-    ]
 )
 #: A character that continues a token (text.TOKEN_RE's class): a name found inside a longer
 #: token ("Lee" in "Leeds") is not the name.
@@ -200,7 +153,7 @@ def block_facts(text: str, stop: frozenset[str]) -> BlockFacts:
         cap_share=sum(1 for w in split if w[:1].isupper()) / max(1, nw),
         digit_share=char_classes(text)[3] / max(1, len(text)),
         quote=_QUOTE.search(text) is not None,
-        continuation=bool(ws) and ws[0] in _CONTINUATION,
+        continuation=bool(ws) and ws[0] in CONTINUATION,
         dateline=_DATELINE.match(text) is not None,
         question=text.rstrip().endswith("?"),
         tokens=frozenset(tokens(text)),
@@ -212,7 +165,7 @@ def block_facts(text: str, stop: frozenset[str]) -> BlockFacts:
             for m in (_INTRODUCTION.finditer(text) if runs else ())
             if m.group(1) not in stop
         ),
-        acronyms_defined=tuple(m.group(1) for m in _ACRONYM_DEF.finditer(text)) if "(" in text else (),
+        acronyms_defined=tuple(m.group(1) for m in ACRONYM_DEF_RE.finditer(text)) if "(" in text else (),
     )
 
 
@@ -572,7 +525,7 @@ def splice_features(
             q = k + 1
             ws = words(texts[q])
             nxt = (float(heads[q]), float(len(sentences(texts[q]))), math.log1p(nw[q]), coh[q],
-                   float(bool(ws) and ws[0] in _CONTINUATION))  # fmt: skip
+                   float(bool(ws) and ws[0] in CONTINUATION))  # fmt: skip
         else:
             nxt = (_NAN,) * 5
         out[r] = (

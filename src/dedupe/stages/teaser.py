@@ -43,6 +43,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "ACRONYM_DEF_RE",
+    "CONTINUATION",
     "INTRODUCTION_RE",
     "TEASER_FEATURES",
     "introductions",
@@ -100,8 +101,9 @@ def introductions(text: str) -> list[regex.Match[str]]:
 
 #: An acronym defined in brackets: "(NGOs)", "(IMF)" (shared with the offtopic rules).
 ACRONYM_DEF_RE = regex.compile(r"\((\p{Lu}[\p{Lu}\p{N}&]{1,7})s?\)")
-#: Words that open a sentence continuing the text before it (English and German).
-_CONTINUATION = frozenset(
+#: Words that open a sentence continuing the text before it (English and German; shared with
+#: :mod:`dedupe.discourse`).
+CONTINUATION = frozenset(
     [
         "he",
         "she",
@@ -171,7 +173,7 @@ def _static(
         sum(map(str.isupper, map(itemgetter(0), split))) / max(1, nw),  # words are not empty
         char_classes(text)[3] / max(1, len(text)),  # digits
         float(len(_SENT.findall(text))),
-        float(bool(ws) and ws[0] in _CONTINUATION),
+        float(bool(ws) and ws[0] in CONTINUATION),
         float(any(q in text for q in '"“”«»')),
     )
     names = tuple(x for x in text_names(text) if x.casefold() not in stop)
