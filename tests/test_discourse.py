@@ -197,3 +197,43 @@ def test_a_body_that_does_not_cohere_is_not_judged():
     mstop = guess_stoplist_texts(mixed)[1]
     assert not discourse._Doc(mixed, mstop).median >= discourse.MIN_BODY_COHERENCE
     assert candidates(mixed, mstop) == []
+
+
+# A clean text of dedupe.strategies (CI, 2026-12-07): five paragraphs of unrelated sentences whose
+# median coherence is 0.20; before SHORT_BODY_COHERENCE the detector took the last one (p=0.94).
+UNRELATED = [
+    "The district council approved a plan to repair the old stone bridge after a long debate on Tuesday. "
+    "Local farmers questioned a plan to widen the ring road after an inspection in March. The school board "
+    "announced a proposal to open the museum on Sunday evenings following months of delays.",
+    "A group of nurses welcomed a plan to keep the night bus running at a crowded meeting last week. The "
+    "water company criticised a plan to build a new sports hall without giving a clear reason.",
+    "Regional planners reviewed a plan to extend the tram line to the coast once the spring floods had "
+    "passed. The museum director postponed a plan to plant trees along the river bank while the budget "
+    "remained uncertain. Shop owners in the old town rejected a plan to move the weekly market indoors "
+    "before the summer holidays began.",
+    "The transport authority defended a plan to close the small village school amid complaints about "
+    "noise. Several parents debated a proposal to hire more night nurses as costs continued to climb.",
+    "The hospital trust studied a plan to raise parking fees downtown in a letter sent to every household. "
+    "The harbour master funded a plan to restore the flooded railway station despite strong objections "
+    "from residents. Volunteers from the library supported a plan to cut the price of bus tickets in time "
+    "for the new school year.",
+]
+
+
+def test_a_short_body_must_cohere_more(monkeypatch):
+    """Boundary of SHORT_BODY_COHERENCE: the five unrelated paragraphs above (median 0.20, between
+    the two bars) come back whole; with the short bar at the long one's they would be judged."""
+    from dedupe import discourse
+
+    stop = guess_stoplist_texts(UNRELATED)[1]
+    median = discourse._Doc(UNRELATED, stop).median
+    assert len(UNRELATED) < discourse.SHORT_BODY_BLOCKS
+    assert discourse.MIN_BODY_COHERENCE <= median < discourse.SHORT_BODY_COHERENCE
+    assert candidates(UNRELATED, stop) == []
+    text = "\n\n".join(UNRELATED)
+    assert dedupe.clean(text).text == text
+    monkeypatch.setattr(discourse, "SHORT_BODY_COHERENCE", median)
+    assert candidates(UNRELATED, stop)
+    # A long body is held to the long bar only: ARTICLE (>= SHORT_BODY_BLOCKS blocks) is judged.
+    assert len(ARTICLE) >= discourse.SHORT_BODY_BLOCKS
+    assert candidates(ARTICLE, guess_stoplist_texts(ARTICLE)[1])

@@ -293,6 +293,14 @@ SCREEN_END = 1
 #: 0.63; the clean texts of :mod:`dedupe.strategies` (random sentences): median 0.10, and the
 #: detector took a paragraph from 2 in 300 of them, all below 0.18.
 MIN_BODY_COHERENCE = 0.2
+#: A body of fewer than this many blocks has a median of a handful of values, too noisy for the
+#: bar above: such a body must reach SHORT_BODY_COHERENCE. The clean texts of
+#: :mod:`dedupe.strategies` (at most 5 paragraphs): 99.9th percentile 0.29 over 3,000 draws, and
+#: the detector took a genuine paragraph from one of them at 0.20 (CI, 2026-12-07). Tune part of
+#: benchmarks/splice2.py (--variants 2): 6 of the 1,092 inserted lines found sit in bodies of
+#: fewer than 6 blocks below 0.35 (0.5% of the found); with 8 blocks it would be 18 (1.6%).
+SHORT_BODY_BLOCKS = 6
+SHORT_BODY_COHERENCE = 0.35
 
 _NAN = math.nan
 
@@ -440,9 +448,11 @@ class _Doc:
 
 def candidates(texts: Sequence[str], stop: frozenset[str], _doc: _Doc | None = None) -> list[int]:
     """The positions the judge looks at (see the module docstring); never the first block, and none
-    in a document whose body does not cohere (:data:`MIN_BODY_COHERENCE`)."""
+    in a document whose body does not cohere (:data:`MIN_BODY_COHERENCE`, :data:`SHORT_BODY_COHERENCE`
+    for a short one)."""
     doc = _doc if _doc is not None else _Doc(texts, stop)
-    if not doc.median >= MIN_BODY_COHERENCE:  # NaN too: no block long enough to tell
+    bar = SHORT_BODY_COHERENCE if doc.n < SHORT_BODY_BLOCKS else MIN_BODY_COHERENCE
+    if not doc.median >= bar:  # NaN too: no block long enough to tell
         return []
     n = doc.n
     scored = []
