@@ -20,9 +20,12 @@ from dedupe.parallel import LocalPhase
 from dedupe.pipeline import Cleaner
 from dedupe.shapes import sentences, unit_count, units
 from dedupe.stages.duplicates import (
+    EXCERPT_EDITS,
     EXCERPT_MIN_CUT,
     FIELD_RUN_MAX,
     PROSE_REPEAT_WORDS,
+    TEMPLATE_JACCARD,
+    TEMPLATE_RELATIVES,
     card_fields,
     is_excerpt,
 )
@@ -244,12 +247,12 @@ def test_a_sentence_the_page_fills_in_three_times_is_structure():
 
 def test_an_excerpt_is_not_a_copy_within_a_document():
     """A sentence of a longer block repeated as its own line (a pull quote, a summary bullet) covers
-    too little of that block (duplicates.coverage). With a typo, so that it is no contiguous stretch
-    of the block (those are excerpts whatever the coverage: EXCERPT_MIN_CUT)."""
+    too little of that block (duplicates.coverage). With two typos, so that it is no stretch of the
+    block with at most EXCERPT_EDITS edits (those are excerpts whatever the coverage)."""
     long = PROSE[0] + " " + PROSE[1] + " " + PROSE[2]
-    lines = [long, *PROSE[3:6], PROSE[1].replace("published", "publsihed")]
+    lines = [long, *PROSE[3:6], PROSE[1].replace("published", "publsihed").replace("asked", "aksed")]
     assert all(_kept(lines))
-    cfg = Config(stages=("duplicates",), duplicates=DuplicateConfig(coverage=0.3))
+    cfg = Config(stages=("duplicates",), duplicates=DuplicateConfig(coverage=0.2))  # it holds 0.26
     assert _kept(lines, cfg)[-1] is False
 
 
@@ -560,3 +563,96 @@ def test_cards_sharing_field_values_by_chance_stay(shared):
     copied = kept[len(cards[0]) + 1 : len(cards[0]) + 1 + shared]
     assert all(copied) is (shared <= FIELD_RUN_MAX)
     assert card_fields(lines, 3) == {i for i, line in enumerate(lines) if ": " in line}
+
+
+# -- issue 17, within-document precision: the same slot, template items, numbers, excerpts -------
+
+_FERRY = "Fast crossings every twenty minutes from the old harbour to the island, with room for bicycles."
+_FERRY_ADD = _FERRY.replace("for bicycles", "for bicycles and prams")
+
+
+def test_a_near_copy_in_the_same_slot_of_a_repeated_section_stays():
+    """Under the same kept line as its source (the same label of two reviews), a near copy is the
+    same slot worded for its place and stays; under another line it goes; under the same line
+    pasted with it (the pair removed as a copy, the second line edited) it goes too."""
+    same = [
+        "Harbour Ferry",
+        "What we like:",
+        _FERRY,
+        PROSE[0],
+        PROSE[1],
+        "Island Bus",
+        "What we like:",
+        _FERRY_ADD,
+    ]
+    assert all(_kept(same))
+    other = [*same[:6], "Why we like it:", _FERRY_ADD]
+    d = _decision(other, 7)
+    assert not d.kept and d.evidence["match"] == "near" and d.evidence["duplicate_of"] == ["doc", 2]
+    below = [_FERRY, "Tickets cost less on weekdays.", *PROSE[:3], _FERRY_ADD, "Tickets cost less at night."]
+    assert _kept(below)[5] is False  # the line below differs: a copy
+    below[-1] = below[1]
+    assert _kept(below)[5] is True
+    pasted = [PROSE[4], _FERRY, *PROSE[:3], PROSE[4], _FERRY_ADD]
+    assert _kept(pasted) == [True, True, True, True, True, False, False]
+
+
+_HOTEL = "This hotel appears in our lists of the best spa hotels in Portugal and the best city breaks in {}."
+_RELATIVES = [
+    "This hotel appears in our lists of the best beach hotels in Greece and the quietest islands of the Aegean.",
+    "This hotel appears in our lists of the best ski lodges in Austria and the finest mountain views of Tyrol.",
+]
+
+
+def _hotels(relatives: list[str]) -> list[str]:
+    between = [p for pair in zip(relatives, PROSE[3:]) for p in pair]
+    return [_HOTEL.format("Lisbon"), PROSE[0], *between, PROSE[1], _HOTEL.format("Lisbon and Porto")]
+
+
+@pytest.mark.parametrize("n", [TEMPLATE_RELATIVES - 1, TEMPLATE_RELATIVES])
+def test_a_near_match_of_a_template_item_is_another_item(n):
+    """A source resembling TEMPLATE_RELATIVES other blocks (bigram Jaccard >= TEMPLATE_JACCARD) is an
+    item of a template the page fills in: its near match stays. With one relative fewer, it goes."""
+    lines = _hotels(_RELATIVES[:n])
+    assert _kept(lines)[-1] is (n >= TEMPLATE_RELATIVES)
+
+
+def test_template_jaccard_boundary(monkeypatch):
+    from dedupe.overlap import bigram_hashes
+    from dedupe.stages import duplicates
+
+    lines = _hotels(_RELATIVES)
+    h = [set(x.tolist()) for x in bigram_hashes([lines[0], *_RELATIVES])]
+    jaccard = min(len(h[0] & r) / len(h[0] | r) for r in h[1:])
+    assert jaccard >= TEMPLATE_JACCARD
+    monkeypatch.setattr(duplicates, "TEMPLATE_JACCARD", jaccard)
+    assert _kept(lines)[-1] is True
+    monkeypatch.setattr(duplicates, "TEMPLATE_JACCARD", jaccard + 1e-9)
+    assert _kept(lines)[-1] is False
+
+
+def test_a_clause_replaced_by_one_with_a_number_is_an_edit_when_the_source_has_none():
+    """Numbers tell two items of a template apart when the source has numbers of its own; a source
+    without any had a clause replaced by words that hold one: an edited copy."""
+    source = "Residents had asked for the plan to be published in full before any vote was taken on it."
+    edited = source.replace("to be published in full", "to reach them by 12 May")
+    d = _decision([source, *PROSE[2:5], edited], 4)
+    assert not d.kept and d.evidence["match"] == "near"
+    numbered = source.replace("Residents had", "About 40 residents had")
+    assert _kept([numbered, *PROSE[2:5], numbered.replace("40", "60").replace("in full", "at once")])[-1]
+
+
+def test_an_excerpt_may_differ_in_one_place():
+    """The first sentence of a paragraph numbered as a list item ("1. ...") is an excerpt of it
+    (EXCERPT_EDITS = 1 edit besides the cut); with a typo as well it is an edited copy."""
+    first = (
+        "Officials said on Monday that they would publish figures on the take-up of the scheme every month."
+    )
+    source = first + " The figures will be broken down by district."
+    assert EXCERPT_EDITS == 1
+    assert _kept([source, *PROSE[:4], "1. " + first])[-1] is True
+    typo = "1. " + first.replace("publish", "pubilsh")
+    d = _decision([source, *PROSE[:4], typo], 5)
+    assert not d.kept and d.evidence["match"] == "near"
+    assert is_excerpt(["1", "b", "c"], ["b", "c", "d", "e"])
+    assert not is_excerpt(["1", "b", "x"], ["b", "c", "d", "e"])

@@ -290,6 +290,55 @@ def _card_field(keys: list[str], a: int, b: int, structural: set[str]) -> bool:
     return False
 
 
+def _same_slot(keys: list[str], source: int, i: int, gone: set[int]) -> bool:
+    """Whether block ``i`` and its ``source`` sit right under (or right above) the same line, and
+    that line is kept at ``i`` (not removed as a copy): the same slot of two sections the page
+    repeats ("Pros:" then a line about each product, an FAQ restating a heading's question and its
+    first sentence), each worded for its place. A pasted run that was edited goes with its other
+    lines, which are removed as copies."""
+    for step in (-1, 1):
+        x, y = source + step, i + step
+        if x != i and y != source and 0 <= y < len(keys) and keys[x] == keys[y] and y not in gone:
+            return True
+    return False
+
+
+#: A block resembling this many other blocks of the page (besides its near copy and its own
+#: neighbours) at a bigram Jaccard of at least :data:`TEMPLATE_JACCARD` is an item of a template
+#: the page fills in (the blurb of each product, each hotel's "features in my top 10 lists of ..."),
+#: and a near match of it is another item, not a copy. benchmarks/duplicates.py (tune), near matches
+#: before this rule: 22 of the 62 genuine lines removed as near copies had 2 or more such relatives,
+#: 13 of the 1,139 injected edited copies; 1 relative: 13 genuine, 25 copies.
+TEMPLATE_RELATIVES = 2
+#: 0.2: the Jaccard an edited copy of a 12-word paragraph still reaches at least.
+TEMPLATE_JACCARD = 0.2
+
+
+def _template_item(
+    source: int, i: int, seqs: list[npt.NDArray[Any]], sets: dict[int, npt.NDArray[Any]]
+) -> bool:
+    """Whether ``source`` has :data:`TEMPLATE_RELATIVES` relatives (see there) other than ``i``;
+    ``sets`` caches the blocks' distinct bigram hashes."""
+
+    def grams(j: int) -> npt.NDArray[Any]:
+        if j not in sets:
+            sets[j] = distinct(seqs[j])
+        return sets[j]
+
+    mine = grams(source)
+    found = 0
+    for j in range(len(seqs)):
+        if abs(j - source) <= 1 or j == i or not len(seqs[j]):
+            continue
+        other = grams(j)
+        shared = int(np.count_nonzero(np.isin(other, mine, assume_unique=True)))
+        if shared and shared >= TEMPLATE_JACCARD * (len(mine) + len(other) - shared):
+            found += 1
+            if found >= TEMPLATE_RELATIVES:
+                return True
+    return False
+
+
 def _is_variant(a: str, b: str) -> bool:
     """A typo of the word, or another form of it (same first :data:`STEM_CHARS` characters, or all
     of the shorter one but its last: "ally"/"allies")."""
@@ -409,7 +458,10 @@ class DuplicateStage:
         grams: dict[int, npt.NDArray[Any]] = {}  # surviving blocks: sorted distinct bigram hashes
         copies: list[tuple[int, dict[str, Any]]] = []  # near copies found, decided at the end
 
+        gone: set[int] = set()  # removed by the rules above the near ones
+
         def remove(i: int, source: int, **evidence: Any) -> None:
+            gone.add(i)
             ctx.remove(alive[i], "duplicate.within", self.name,
                        duplicate_of=[ctx.doc_id, ctx.blocks[alive[source]].index], **evidence)  # fmt: skip
 
@@ -436,9 +488,15 @@ class DuplicateStage:
         # (the same sentence about each item, a different item each time): structure, as a line
         # recurring three times is.
         family = Counter(ev["duplicate_of"][1] for _, ev in copies if ev["match"] == "near")
+        position = {ctx.blocks[k].index: p for p, k in enumerate(alive)}
+        sets: dict[int, npt.NDArray[Any]] = {}
         for i, ev in copies:
-            if ev["match"] == "near" and family[ev["duplicate_of"][1]] + 1 >= cfg.structure_repeats:
-                continue
+            if ev["match"] == "near":
+                if family[ev["duplicate_of"][1]] + 1 >= cfg.structure_repeats:
+                    continue
+                src = position[ev["duplicate_of"][1]]
+                if _same_slot(keys, src, i, gone) or _template_item(src, i, seqs, sets):
+                    continue
             ctx.remove(alive[i], "duplicate.within", self.name, **ev)
 
     def _exact(
@@ -520,9 +578,9 @@ class DuplicateStage:
             return None
         mine = blocks[i]
         if mine.n < NUMBERED_ITEM_MAX_WORDS:
-            numbers = set(_NUMBER.findall(mine.text))
-            if numbers - {n for j in sources for n in _NUMBER.findall(blocks[j].text)}:
-                return None
+            theirs = {n for j in sources for n in _NUMBER.findall(blocks[j].text)}
+            if theirs and set(_NUMBER.findall(mine.text)) - theirs:
+                return None  # its numbers for others: another item (a source without any: an edit)
         if len(sources) == 1 and _templated(mine.text, blocks[best].text, mine.n < NUMBERED_ITEM_MAX_WORDS):
             return None
         evidence: dict[str, Any] = {
@@ -577,24 +635,40 @@ EXTENSION_MIN_SHARE = 0.1
 
 
 #: A block that is its source with at least this many units cut from its head or tail, and nothing
-#: else changed, is an excerpt of it: a quotation taken out of the sentence that introduced it
-#: ('It adds: "..."' / '"..."'), a teaser cut short ("... a fully curated …"), a list item that
-#: repeats a table cell without its label, a sentence of a longer paragraph. A pasted copy is the
-#: whole block (a word dropped inside it is an edit, :func:`_new_edits`). 2: one unit cut is
-#: a number or a bullet ("1." before a repeated sentence), the lone word a drop edit may take.
-#: Benchmarks/duplicates.py (tune): 13 of the 76 genuine lines lost within documents were such
-#: excerpts; no injected copy is one.
+#: else changed but :data:`EXCERPT_EDITS` edits, is an excerpt of it: a quotation taken out of the
+#: sentence that introduced it ('It adds: "..."' / '"..."'), a teaser cut short ("... a fully
+#: curated …"), a list item that repeats a table cell without its label, a sentence of a longer
+#: paragraph. A pasted copy is the whole block (a word dropped inside it is an edit,
+#: :func:`_new_edits`). 2: one unit cut is a number or a bullet ("1." before a repeated sentence),
+#: the lone word a drop edit may take. Benchmarks/duplicates.py (tune): 13 of the 76 genuine lines
+#: lost within documents were such excerpts; no injected copy is one.
 EXCERPT_MIN_CUT = 2
+#: An excerpt may differ from the stretch of its source in this many places besides the cut: a
+#: number put before a sentence taken from a paragraph ("1." for "TLDR:"), a typo, an apostrophe lost
+#: ("it s"). Benchmarks/duplicates.py (tune): 4 of the 41 genuine lines removed as near copies
+#: were excerpts with one such edit; no injected copy is a cut source (edited copies keep the whole
+#: source, :func:`dedupe.stages.duplicates` module docstring).
+EXCERPT_EDITS = 1
 
 
 def is_excerpt(mine: list[str], source: list[str]) -> bool:
-    """Whether the units ``mine`` are a contiguous stretch of ``source``, at least
-    :data:`EXCERPT_MIN_CUT` units shorter (see there)."""
-    cut = len(source) - len(mine)
-    if cut < EXCERPT_MIN_CUT or not mine:
-        return False
-    head = mine[0]
-    return any(source[a : a + len(mine)] == mine for a in range(cut + 1) if source[a] == head)
+    """Whether the units ``mine`` are a stretch of ``source``: the source less at least
+    :data:`EXCERPT_MIN_CUT` units at its head or tail (or both), and changed in at most
+    :data:`EXCERPT_EDITS` other places, each of one unit (see there)."""
+    if len(mine) > len(source) - EXCERPT_MIN_CUT + EXCERPT_EDITS or not mine:
+        return False  # too long to be the source less a cut (an edit adds one unit at most)
+    matcher = difflib.SequenceMatcher(a=source, b=mine, autojunk=False)
+    cut = edits = 0
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag == "equal":
+            continue
+        if tag == "delete" and (i1 == j1 == 0 or (i2 == len(source) and j2 == len(mine))):
+            cut += i2 - i1  # the source's head or tail, left out
+        elif i2 - i1 <= 1 and j2 - j1 <= 1:
+            edits += 1
+        else:
+            return False
+    return cut >= EXCERPT_MIN_CUT and edits <= EXCERPT_EDITS
 
 
 def _share_in(source: npt.NDArray[Any], mine: npt.NDArray[Any]) -> float:
