@@ -656,3 +656,16 @@ def test_an_excerpt_may_differ_in_one_place():
     assert not d.kept and d.evidence["match"] == "near"
     assert is_excerpt(["1", "b", "c"], ["b", "c", "d", "e"])
     assert not is_excerpt(["1", "b", "x"], ["b", "c", "d", "e"])
+
+
+def test_a_quotation_with_the_attribution_of_its_post_is_an_excerpt():
+    """A quotation taken from a paragraph (the words introducing it cut) and followed by the
+    attribution of the post it comes from is an excerpt with words of its own, not a copy; words
+    added where nothing was cut make the source extended, which is decided elsewhere."""
+    quote = "We wish all our readers a peaceful and happy holiday with their families and friends"
+    source = "The mayor posted a picture of the town square and wrote: " + quote + "."
+    post = quote + " Posted by the Town Hall on Thursday, 24 December"
+    assert _kept([source, *PROSE[:4], post])[-1] is True
+    assert is_excerpt(["c", "d", "x", "y"], ["a", "b", "c", "d"])
+    assert not is_excerpt(["a", "b", "c", "d", "x", "y"], ["a", "b", "c", "d"])
+    assert not is_excerpt(["b", "c", "d", "x", "y"], ["a", "b", "c", "d"])  # one unit cut

@@ -653,22 +653,32 @@ EXCERPT_EDITS = 1
 
 def is_excerpt(mine: list[str], source: list[str]) -> bool:
     """Whether the units ``mine`` are a stretch of ``source``: the source less at least
-    :data:`EXCERPT_MIN_CUT` units at its head or tail (or both), and changed in at most
-    :data:`EXCERPT_EDITS` other places, each of one unit (see there)."""
-    if len(mine) > len(source) - EXCERPT_MIN_CUT + EXCERPT_EDITS or not mine:
-        return False  # too long to be the source less a cut (an edit adds one unit at most)
+    :data:`EXCERPT_MIN_CUT` units at its head or tail (or both), changed in at most
+    :data:`EXCERPT_EDITS` other places, each of one unit (see there), and perhaps followed (or
+    preceded) by words of its own at the end the source was not cut at: a quotation, then the
+    attribution of the post it was taken from ("... Posted by A. Name on 24 December").
+    """
+    if not mine:
+        return False
     matcher = difflib.SequenceMatcher(a=source, b=mine, autojunk=False)
-    cut = edits = 0
+    cut = [0, 0]  # units of the source left out at its head, at its tail
+    added = [False, False]  # words of its own before, after the stretch
+    edits = 0
     for tag, i1, i2, j1, j2 in matcher.get_opcodes():
         if tag == "equal":
             continue
-        if tag == "delete" and (i1 == j1 == 0 or (i2 == len(source) and j2 == len(mine))):
-            cut += i2 - i1  # the source's head or tail, left out
+        end = 0 if i1 == j1 == 0 else 1 if (i2 == len(source) and j2 == len(mine)) else None
+        if tag == "delete" and end is not None:
+            cut[end] += i2 - i1
+        elif tag == "insert" and end is not None and j2 - j1 > 1:
+            added[end] = True
         elif i2 - i1 <= 1 and j2 - j1 <= 1:
             edits += 1
         else:
             return False
-    return cut >= EXCERPT_MIN_CUT and edits <= EXCERPT_EDITS
+    if any(added[end] and cut[1 - end] < EXCERPT_MIN_CUT for end in (0, 1)):
+        return False  # words added where nothing was cut: the source extended, not excerpted
+    return sum(cut) >= EXCERPT_MIN_CUT and edits <= EXCERPT_EDITS
 
 
 def _share_in(source: npt.NDArray[Any], mine: npt.NDArray[Any]) -> float:
