@@ -39,7 +39,11 @@ two-word product name is a line like any other). The rules, in the order they ap
     numbers swapped, :func:`_templated`). Parallel sentences ("X is covariant in ..." / "Y is
     contravariant in ...") and templated blurbs differ in several places, and evidence from several
     scattered sources together is not a copy. A block with near copies in two or more places is a
-    template the page fills in (structure, as a line recurring three times is): they all stay.
+    template the page fills in (structure, as a line recurring three times is): they all stay; so
+    does the near match of a block that resembles two other blocks of the page
+    (:data:`TEMPLATE_RELATIVES`: an item of a template), and a near copy right under (or above) the
+    same kept line as its source (:func:`_same_slot`: the same slot of two sections the page
+    repeats, worded for its place).
 
 The first occurrence survives; the copy points at it (``duplicate_of``) with its evidence.
 """
@@ -76,7 +80,9 @@ MERGE_TRIES = 3
 #: ("Teaching Award, 2013" / "Teaching Award, 2015"; "Book by January 5 for travel through May 31" /
 #: "... through August 31"; product listings with their prices run to 20-25 words), not a copy.
 #: 20 -> 30 saved 10 genuine lines of the lines development set (4 held-out) and changed nothing on
-#: portal and dragnet.
+#: portal and dragnet. Numbers tell items apart only when the source has numbers of its own: a number
+#: in a copy of a source without any came with a replaced clause (benchmarks/duplicates.py, tune:
+#: 5 of the 9 clause copies missed; no genuine line lost).
 NUMBERED_ITEM_MAX_WORDS = 30
 #: A line of fewer units than this, recurring once further than :data:`SHORT_LINE_GAP` blocks away,
 #: is a heading or a list item used twice by design (a table of contents and its sections, the same
