@@ -16,7 +16,9 @@ it in corpus mode three ways, each in a fresh process:
 Prints documents/s, peak memory (VmHWM) of the main process and of each worker, the bytes of
 keys and candidate rows the Dask run shuffles, and checks that the three runs removed the same
 corpus duplicates (the set of ``(document, block, source)``) and flagged the same near-copy
-documents, and that their outputs are identical (a SHA-256 over every result).
+documents, and that their outputs are identical (a SHA-256 over every result). Each run's decisions
+are kept in ``--work`` (``decisions-<run>.json.gz``); where two runs differ, the first differences
+are printed.
 
     python benchmarks/scale.py --mb 200 --work /tmp/scale-bench
     python benchmarks/scale.py --mb 5          # a quick run
@@ -121,17 +123,27 @@ class _Digest:
         self.sha = hashlib.sha256()
         self.duplicates: set[tuple[str, int, str]] = set()
         self.documents: set[tuple[str, str]] = set()
+        self.per_document: dict[str, str] = {}
         self.n = 0
 
     def add(self, r: Any) -> None:
         self.n += 1
         rec = {**r.to_record(), "notes": {k: v for k, v in r.notes.items() if k != "config"}}
-        self.sha.update(json.dumps(rec, sort_keys=True, ensure_ascii=False).encode())
+        blob = json.dumps(rec, sort_keys=True, ensure_ascii=False).encode()
+        self.sha.update(blob)
+        self.per_document[r.id] = hashlib.sha256(blob).hexdigest()[:16]
         for d in r.removed:
             if d["reason"] == "duplicate.corpus":
                 self.duplicates.add((r.id, d["block"], json.dumps(d["duplicate_of"])))
         if "duplicate_of" in r.notes:
             self.documents.add((r.id, r.notes["duplicate_of"]["id"]))
+
+    def save(self, path: Path) -> None:
+        """Every decision of the run (to find where two runs differ: :func:`differences`)."""
+        data = {"duplicates": sorted(self.duplicates), "documents": sorted(self.documents),
+                "per_document": self.per_document}  # fmt: skip
+        with gzip.open(path, "wt", encoding="utf-8") as f:
+            json.dump(data, f)
 
     def summary(self) -> dict[str, Any]:
         dup = hashlib.sha256(json.dumps(sorted(self.duplicates)).encode()).hexdigest()[:16]
@@ -215,6 +227,26 @@ def run(kind: str, path: Path, workers: int) -> dict[str, Any]:
     out["seconds"] = time.perf_counter() - t0
     out["main_peak_mb"] = _peak_kb() / 1024
     out.update(digest.summary())
+    digest.save(path.parent / f"decisions-{kind}.json.gz")
+    return out
+
+
+def differences(work: Path, a: str, b: str, show: int = 5) -> list[str]:
+    """Where runs ``a`` and ``b`` (their saved decisions under ``work``) differ, a line each."""
+
+    def load(kind: str) -> dict[str, Any]:
+        with gzip.open(work / f"decisions-{kind}.json.gz", "rt", encoding="utf-8") as f:
+            data: dict[str, Any] = json.load(f)
+        return data
+
+    x, y = load(a), load(b)
+    out = []
+    for key in ("duplicates", "documents"):
+        sx, sy = {json.dumps(v) for v in x[key]}, {json.dumps(v) for v in y[key]}
+        out += [f"{key} only in {a}: {v}" for v in sorted(sx - sy)[:show]]
+        out += [f"{key} only in {b}: {v}" for v in sorted(sy - sx)[:show]]
+    docs = [k for k, v in x["per_document"].items() if y["per_document"].get(k) != v]
+    out.append(f"documents whose output differs between {a} and {b}: {len(docs)} {docs[:show]}")
     return out
 
 
@@ -260,6 +292,9 @@ def main(argv: list[str] | None = None) -> int:
     for k in (*keys, "output_sha"):
         same = all(r[k] == first[k] for r in rows)
         print(f"{k}: {first[k]} {'same in every run' if same else 'DIFFERS: ' + str([r[k] for r in rows])}")
+    for r in rows[1:]:
+        if r["output_sha"] != first["output_sha"]:
+            print("\n".join(differences(path.parent, first["run"], r["run"])))
     return 0 if all(r["output_sha"] == first["output_sha"] for r in rows) else 1
 
 
