@@ -144,3 +144,16 @@ def test_threads_keeps_comments_on_a_qa_page_only():
     assert "I live by the harbour" not in extract_text(page(""), HtmlConfig())
     assert "I live by the harbour" in extract_text(page(qa), HtmlConfig())
     assert "I live by the harbour" not in extract_text(page(qa), HtmlConfig(include_comments=False))
+
+
+def test_thread_page_is_told_from_its_declared_type():
+    from dedupe.html import is_thread_page
+
+    assert is_thread_page('<script>{"@type": "DiscussionForumPosting", "headline": "x"}</script>')
+    assert is_thread_page('<div itemscope itemtype="http://schema.org/DiscussionForumPosting">')
+    assert is_thread_page('<script>{"@type": "QAPage"}</script>')
+    # Readers' comments marked up under an article do not make it a thread.
+    assert not is_thread_page('<script>{"@type": "NewsArticle", "comment": [{"@type": "Comment"}]}</script>')
+    assert not is_thread_page("<p>DiscussionForumPosting</p>")
+    assert not is_thread_page('<script>{"@type": "QAPage"}</script>', ())
+    assert is_thread_page('<script>{"@type": "Recipe"}</script>', ("Recipe",))

@@ -17,24 +17,44 @@ from __future__ import annotations
 import html as _html
 import re
 from collections.abc import Sequence
+from functools import lru_cache
 
-from .config import THREADS, HtmlConfig
+from .config import HTML_THREAD_TYPES, THREADS, HtmlConfig
 from .model import Block
 
-__all__ = ["extract_text", "is_qa_page", "row_link_density"]
+__all__ = ["extract_text", "is_qa_page", "is_thread_page", "row_link_density"]
 
 
-#: A page that declares itself a question and its answers (schema.org ``QAPage``, in JSON-LD or
-#: microdata): the answers are its content, wherever the page's markup puts them. (trafilatura routes
-#: the posts of a page declaring ``DiscussionForumPosting`` into the main text itself.)
-_QA_PAGE = re.compile(
-    r'"@type"\s*:\s*(?:"QAPage"|\[[^\]]*"QAPage")|itemtype\s*=\s*"https?://schema\.org/QAPage"'
-)
+@lru_cache(maxsize=16)
+def _declared(types: tuple[str, ...]) -> re.Pattern[str] | None:
+    """The pattern of a page declaring one of ``types`` (schema.org, in JSON-LD or microdata)."""
+    if not types:
+        return None
+    names = "|".join(re.escape(t) for t in types)
+    return re.compile(
+        rf'"@type"\s*:\s*(?:"(?:{names})"|\[[^\]]*"(?:{names})")|'
+        rf'itemtype\s*=\s*"https?://schema\.org/(?:{names})"'
+    )
+
+
+def is_thread_page(html: str, types: tuple[str, ...] = HTML_THREAD_TYPES) -> bool:
+    """Whether the page declares itself a thread: one of the schema.org ``types`` (by default a
+    question and its answers, ``QAPage``, or a forum's posts, ``DiscussionForumPosting``, see
+    :data:`dedupe.config.HTML_THREAD_TYPES`), in JSON-LD or microdata. Its posts and replies are its
+    content, wherever the page's markup puts them: the comment-section pass leaves it alone.
+
+    >>> is_thread_page('<script type="application/ld+json">{"@type": "DiscussionForumPosting"}</script>')
+    True
+    >>> is_thread_page('<div itemscope itemtype="https://schema.org/Comment">...</div>')
+    False
+    """
+    pattern = _declared(types)
+    return pattern is not None and pattern.search(html) is not None
 
 
 def is_qa_page(html: str) -> bool:
-    """Whether the page declares itself a question and its answers (:data:`_QA_PAGE`)."""
-    return _QA_PAGE.search(html) is not None
+    """Whether the page declares itself a question and its answers (schema.org ``QAPage``)."""
+    return is_thread_page(html, ("QAPage",))
 
 
 def extract_text(html: str, cfg: HtmlConfig) -> str:
@@ -43,7 +63,8 @@ def extract_text(html: str, cfg: HtmlConfig) -> str:
     With ``include_comments="threads"`` the comments are kept only on a page whose comments are its
     content: a Q&A page (:func:`is_qa_page`) keeps its answers, an article loses its readers'
     comments. (A forum page that declares its posts, schema.org ``DiscussionForumPosting``, has them
-    in its main text already: trafilatura routes them there. Whether the text itself is a thread,
+    in its main text already: trafilatura routes them there; see
+    :data:`dedupe.config.HTML_THREAD_TYPES`. Whether the text itself is a thread,
     :func:`dedupe.pagetype.find_thread`, is not asked here: on the tune part of wcxb, trafilatura's
     main text changes when it extracts the comments too, and lost more on listing and article pages
     than the comments of the few threads it found gained.)

@@ -20,7 +20,7 @@ from types import FrameType
 from typing import Any
 
 from .config import Config
-from .html import extract_text, row_link_density
+from .html import extract_text, is_thread_page, row_link_density
 from .io import repair_surrogates
 from .model import BLOCK_SEPARATOR, KEPT, Block, CleanResult, Decision, Document
 from .segment import segment
@@ -114,6 +114,8 @@ class Partial:
     corpus_sigs: Prepared | None = field(default=None, compare=False, repr=False)
     #: Structural hints from the HTML for the stages, see :attr:`dedupe.stages.Context.link_density`.
     link_density: dict[int, float] = field(default_factory=dict)
+    #: The HTML page declares itself a thread, see :attr:`dedupe.stages.Context.declared_thread`.
+    declared_thread: bool = False
     #: Seconds spent per stage (and in ``extract``/``segment``) on this document, for ``-v``
     #: logging; not part of the result (results never depend on the clock).
     seconds: dict[str, float] = field(default_factory=dict, compare=False, repr=False)
@@ -227,6 +229,8 @@ class Cleaner:
             return partial
         if doc.text is None and doc.html is not None and self.config.html.row_link_density is not None:
             partial.link_density = row_link_density(doc.html, blocks)
+        if doc.text is None and doc.html is not None:
+            partial.declared_thread = is_thread_page(doc.html)
         self._run(partial, self._local, None)
         return partial
 
@@ -339,6 +343,7 @@ class Cleaner:
                 corpus=state,
                 from_html=bool(p.notes.get("extracted_from_html")),
                 link_density=p.link_density,
+                declared_thread=p.declared_thread,
             )
             for stage in stages:
                 self._budget.check(stage.name)

@@ -69,6 +69,9 @@ class Context:
     #: Link density of the table rows extracted from HTML, by block index (``Block.index``, so it
     #: holds across passes); empty for plain text. See :func:`dedupe.html.row_link_density`.
     link_density: Mapping[int, float] = field(default_factory=dict)
+    #: The HTML page declares itself a thread (:func:`dedupe.html.is_thread_page`): its posts and
+    #: replies are its content. Always False for plain text.
+    declared_thread: bool = False
     decisions: list[Decision | None] = field(default_factory=list)
     #: Blocks a context-sensitive pass kept against their context-free verdict, by position: the
     #: evidence of that override (``cf_reason``, ``cf_rule``, ``kept_by``), carried into the
