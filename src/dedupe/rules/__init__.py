@@ -14,7 +14,20 @@ from functools import cache, lru_cache
 
 import regex
 
-from .core import REGEX_TIMEOUT, Contains, Line, Phrase, Prefilter, Rule, table_hash
+from .core import (
+    REGEX_TIMEOUT,
+    Contains,
+    Custom,
+    Line,
+    Match,
+    Phrase,
+    Prefilter,
+    Rule,
+    Search,
+    Test,
+    table_hash,
+)
+from .gate import Gate, derive
 from .table import RULES
 
 __all__ = [
@@ -57,13 +70,14 @@ class _Phrases:
 
 
 #: One step of a plan: word limit, whether numbers count, a test of the lower-cased line (a
-#: :class:`~dedupe.rules.core.Contains` prefilter, given the string directly), another prefilter,
-#: the rule (None for fused phrases) and its test (for fused phrases, a function giving the rule
-#: that matched).
+#: :class:`~dedupe.rules.core.Contains` prefilter, given the string directly), the gate derived
+#: from the step's pattern (:mod:`dedupe.rules.gate`), another prefilter, the rule (None for fused
+#: phrases) and its test (for fused phrases, a function giving the rule that matched).
 Step = tuple[
     float,
     bool,
     "Callable[[str], object] | None",
+    "Gate | None",
     "Prefilter | None",
     "Rule | None",
     Callable[[Line], object],
@@ -78,6 +92,18 @@ def _fusable(a: Rule, b: Rule) -> bool:
         and (ta.flags, ta.on) == (tb.flags, tb.on)
         and (a.max_words, a.count, a.prefilter, b.prefilter) == (b.max_words, b.count, None, None)
     )
+
+
+def _gate(test: Test) -> Gate | None:
+    """The gate derived from a test's pattern (a :class:`~dedupe.rules.core.Custom` test: from the
+    pattern it declares it requires, if any)."""
+    if isinstance(test, Match):
+        return derive(test.pattern, True, test.on)
+    if isinstance(test, Search):
+        return derive(test.pattern, False)
+    if isinstance(test, Custom) and test.requires is not None:
+        return derive(test.patterns[0], test.requires == "match")
+    return None
 
 
 @cache
@@ -98,9 +124,12 @@ def plan(rules: tuple[Rule, ...] = RULES) -> tuple[Step, ...]:
         if low_search is not None:
             pre = None
         if j - i > 1:
-            steps.append((limit, numbers, low_search, pre, None, _Phrases(rules[i:j])))
+            fused = _Phrases(rules[i:j])
+            steps.append(
+                (limit, numbers, low_search, derive(fused.pattern, True, fused.on), pre, None, fused)
+            )
         else:
-            steps.append((limit, numbers, low_search, pre, r, r.test))
+            steps.append((limit, numbers, low_search, _gate(r.test), pre, r, r.test))
         i = j
     return tuple(steps)
 
@@ -123,11 +152,13 @@ def first_rule(text: str, rules: tuple[Rule, ...] = RULES) -> Rule | None:
     by_length = _BY_LENGTH if rules is RULES else _by_length(plan(rules))
     low = line.low
     try:
-        for limit, numbers, low_search, prefilter, rule, test in by_length[min(n, len(by_length) - 1)]:
+        for limit, numbers, low_search, gate, prefilter, rule, test in by_length[min(n, len(by_length) - 1)]:
             # (words that are not numbers are at most all words: counted only when needed)
             if numbers and n > limit and line.n_not_numbers > limit:
                 continue
             if low_search is not None and not low_search(low):
+                continue
+            if gate is not None and not gate(line):
                 continue
             if prefilter is not None and not prefilter(line):
                 continue

@@ -62,7 +62,7 @@ EDGES = regex.compile(r"^[\s|•·*>»-]+|(?:[\s|…»›→]|\.\.\.)+$")
 class Line:
     """A line being classified, with the views of it the rules ask for, each computed once."""
 
-    __slots__ = ("_unframed", "head", "low", "n", "text", "words")
+    __slots__ = ("_folded", "_folded_unframed", "_unframed", "head", "low", "n", "text", "words")
 
     def __init__(self, text: str) -> None:
         self.text = text
@@ -76,6 +76,8 @@ class Line:
         #: The lower-cased line without its leading whitespace.
         self.head = self.low.lstrip()
         self._unframed: str | None = None
+        self._folded: str | None = None
+        self._folded_unframed: str | None = None
 
     @property
     def unframed(self) -> str:
@@ -83,6 +85,20 @@ class Line:
         if self._unframed is None:
             self._unframed = EDGES.sub("", self.text)
         return self._unframed
+
+    @property
+    def folded(self) -> str:
+        """The line case-folded (:meth:`str.casefold`: what the derived gates compare with)."""
+        if self._folded is None:
+            self._folded = self.text.casefold()
+        return self._folded
+
+    @property
+    def folded_unframed(self) -> str:
+        """:attr:`unframed`, case-folded."""
+        if self._folded_unframed is None:
+            self._folded_unframed = self.unframed.casefold()
+        return self._folded_unframed
 
     @property
     def n_not_numbers(self) -> int:
@@ -165,11 +181,22 @@ def _source_key(fn: Callable[..., object]) -> str:
 
 class Custom(Test):
     """A test written as a function of the :class:`Line`, using ``patterns`` (listed for the hash
-    and the docs; the function's source is hashed too)."""
+    and the docs; the function's source is hashed too).
 
-    def __init__(self, fn: Callable[[Line], bool], *patterns: regex.Pattern[str]) -> None:
+    ``requires`` declares that the function is true only if the first pattern matches the line's
+    text at its start (``"match"``) or anywhere (``"search"``): the rule's gate is then derived from
+    that pattern (:mod:`dedupe.rules.gate`; ``tests/test_rule_gates.py`` holds the function to it).
+    """
+
+    def __init__(
+        self,
+        fn: Callable[[Line], bool],
+        *patterns: regex.Pattern[str],
+        requires: Literal["match", "search"] | None = None,
+    ) -> None:
         self.fn = fn
         self.patterns = patterns
+        self.requires = requires
 
     def __call__(self, line: Line) -> bool:
         return self.fn(line)

@@ -61,6 +61,11 @@ prefilter (a cheap test that only saves time: it never rejects a line the rule's
 the test itself. The patterns cover several languages and name no site, person or topic. The fixed
 phrases are one step of the order, split into families by the kind of furniture they are.
 
+Before a rule's regex runs, a gate derived from the pattern itself (`dedupe.rules.gate`: the literal
+prefixes every match starts with, or literals every match contains) lets only lines that have them
+through; like a prefilter it only saves time, and it is never written by hand
+(`tests/test_rule_gates.py`).
+
 The examples are lines each rule must take; the counterexamples are body text that no rule may take.
 Both are run by the test suite (`tests/test_rule_table.py`).
 """

@@ -734,7 +734,7 @@ RULES: tuple[Rule, ...] = (
         observation="Reading-time lines are a number and a unit of time next to a word for reading "
         "('2 min read', 'Lesezeit: 3 Minuten'); the reading word must be there ('5 minutes' alone is not one).",
         max_words=8,
-        test=Custom(_reading_time, READING_TIME, HAS_READING),
+        test=Custom(_reading_time, READING_TIME, HAS_READING, requires="match"),
         examples=("2 min read", "Temps de lecture : 3 min", "Tiempo de lectura: 3 minutos"),
         counterexamples=("5 minutes",),
     ),
@@ -746,7 +746,7 @@ RULES: tuple[Rule, ...] = (
         "merely contains a date is not one. (Inside the body the dateline_position pass keeps it.)",
         max_words=12,
         prefilter=Where(may_be_date, "a digit, or a word starting like a month or a weekday"),
-        test=Custom(_dateline, DATE_ANCHOR, DATE_TOKEN, DATE_PLACE),
+        test=Custom(_dateline, DATE_ANCHOR, DATE_TOKEN, DATE_PLACE, requires="search"),
         examples=(
             "14 April, 2019",
             "Publié le 12 mars 2024 à 10h32",
@@ -994,7 +994,7 @@ RULES: tuple[Rule, ...] = (
         "agencies'), optionally a role or an agency after a comma; the leading word in any case. One "
         "capitalised word alone is a heading ('By Region', 'By Audience'), not a name.",
         max_words=12,
-        test=Custom(_byline, BYLINE, BYLINE_AGENCY),
+        test=Custom(_byline, BYLINE, BYLINE_AGENCY, requires="match"),
         examples=(
             "By Jane Doe",
             "BY JANE DOE",
@@ -1029,7 +1029,7 @@ RULES: tuple[Rule, ...] = (
         observation="'Posted by NAME at 8:56 AM': who, then nothing but a date and a time.",
         max_words=16,
         prefilter=Contains("by"),
-        test=Custom(_posted_by_at, POSTED_BY, DATE_TOKEN),
+        test=Custom(_posted_by_at, POSTED_BY, DATE_TOKEN, requires="match"),
         examples=("Posted by Dave Bradley at 8:56 AM", "Posted by: jonathan at October 28, 2012 04:59 PM"),
         counterexamples=("Posted by the mayor at the meeting on Monday",),
     ),
@@ -1718,7 +1718,7 @@ RULES: tuple[Rule, ...] = (
         observation="A caption describes a picture ('This handout picture ... shows'); a long one only with "
         "caption position markers.",
         max_words=None,
-        test=Custom(_describes_picture, CAPTION_DESCRIBES, CAPTION_POSITION),
+        test=Custom(_describes_picture, CAPTION_DESCRIBES, CAPTION_POSITION, requires="search"),
         examples=("This handout picture released by the ministry shows the damaged bridge.",),
     ),
     Rule(
@@ -1728,7 +1728,7 @@ RULES: tuple[Rule, ...] = (
         "in a picture; glued to a word, '(R)' and '(C)' are trademark and copyright signs.",
         max_words=None,
         prefilter=Contains("("),
-        test=Custom(_position_markers, CAPTION_POSITION),
+        test=Custom(_position_markers, CAPTION_POSITION, requires="search"),
         examples=(
             "The minister (L) and her deputy (2nd R) arrive at the summit in Brussels on Monday morning.",
         ),
